@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# The README's start command: set up, then serve the default deployment in config/.
+set -euo pipefail
+source "$(dirname "$0")/setup.sh"
+exec node bin/rankd.js serve --config config "$@"
