@@ -214,9 +214,11 @@ export class ProtoReader {
         if (this.limit - at < 8) this.fail('truncated fixed64', at);
         this.pos = at + 8;
         return;
-      case WireType.LengthDelimited:
-        this.pos += this.readLength();
+      case WireType.LengthDelimited: {
+        const len = this.readLength();
+        this.pos += len;
         return;
+      }
       case WireType.StartGroup:
         this.skipGroup(tag >>> 3, depth);
         return;
