@@ -32,10 +32,9 @@ function decodeJsonMessage(bytes: Uint8Array, messageName: string): string {
   const r = new ProtoReader(bytes, messageName);
   let json = '';
   while (r.pos < r.limit) {
-    const at = r.pos;
     const tag = r.readTag();
     if (tag === TAG_JSON) json = r.readString(r.readLength());
-    else if (tag >>> 3 === CallField.Json) r.wrongWireType(tag, 'json', at);
+    else if (tag >>> 3 === CallField.Json) r.wrongWireType(tag, 'json');
     else r.skipField(tag);
   }
   return json;

@@ -38,6 +38,8 @@ export class ProtoReader {
   /** Low and high 32 bits of the last varint read by readVarint64. */
   lo = 0;
   hi = 0;
+  /** Offset of the last tag read, for errors about the field it starts. */
+  tagStart = 0;
   private readonly view: DataView;
 
   constructor(
@@ -55,8 +57,11 @@ export class ProtoReader {
   /** Field number << 3 | wire type, with both checked. */
   readTag(): number {
     const at = this.pos;
+    this.tagStart = at;
     const tag = this.readVarint32();
-    if (tag < 0 || this.pos - at > 5) this.fail('field tag exceeds 32 bits', at);
+    const len = this.pos - at;
+    // A 5-byte varint holds 35 bits; the top 3 must be clear in a tag.
+    if (tag < 0 || len > 5 || (len === 5 && this.bytes[at + 4]! > 0x0f)) this.fail('field tag exceeds 32 bits', at);
     if (tag >>> 3 === 0) this.fail('field number 0', at);
     const wireType = tag & 7;
     if (wireType > WireType.Fixed32) this.fail(`invalid wire type ${wireType} in field ${tag >>> 3}`, at);
@@ -151,7 +156,7 @@ export class ProtoReader {
     const len = this.readVarint32();
     if (len < 0 || this.pos - at > 5 || len > 0x7fffffff) this.fail('length prefix exceeds 31 bits', at);
     if (len > this.limit - this.pos) {
-      this.fail(`length ${len} runs past the end (${this.limit - this.pos} bytes left)`, at);
+      this.fail(`length ${len} runs past the end (${this.limit - this.pos} left)`, at);
     }
     return len;
   }
@@ -223,7 +228,7 @@ export class ProtoReader {
         this.skipGroup(tag >>> 3, depth);
         return;
       case WireType.EndGroup:
-        return this.fail(`end of group ${tag >>> 3} without a start`, at);
+        return this.fail(`end of group ${tag >>> 3} without a start`, this.tagStart);
       default:
         if (this.limit - at < 4) this.fail('truncated fixed32', at);
         this.pos = at + 4;
@@ -237,7 +242,7 @@ export class ProtoReader {
       if (this.pos >= this.limit) this.fail(`group ${field} is not closed`, start);
       const tag = this.readTag();
       if ((tag & 7) === WireType.EndGroup) {
-        if (tag >>> 3 !== field) this.fail(`group ${field} closed as group ${tag >>> 3}`, this.pos);
+        if (tag >>> 3 !== field) this.fail(`group ${field} closed as group ${tag >>> 3}`, this.tagStart);
         return;
       }
       this.skipField(tag, depth + 1);
@@ -245,7 +250,7 @@ export class ProtoReader {
   }
 
   /** Fails when a known field arrives with a wire type its declared type cannot use. */
-  wrongWireType(tag: number, fieldName: string, at: number): never {
-    this.fail(`field ${tag >>> 3} (${fieldName}) has wire type ${tag & 7}`, at);
+  wrongWireType(tag: number, fieldName: string): never {
+    this.fail(`field ${tag >>> 3} (${fieldName}) has wire type ${tag & 7}`, this.tagStart);
   }
 }

@@ -73,7 +73,6 @@ export function decodeRankRequest(bytes: Uint8Array, limits: RankLimits): RankBa
   let explain = false;
 
   while (r.pos < r.limit) {
-    const at = r.pos;
     const tag = r.readTag();
     switch (tag) {
       case TAG_CANDIDATE: {
@@ -120,7 +119,7 @@ export function decodeRankRequest(bytes: Uint8Array, limits: RankLimits): RankBa
         explain = readBool(r, 'explain');
         break;
       default:
-        if (tag >>> 3 < REQUEST_FIELD_NAMES.length) r.wrongWireType(tag, REQUEST_FIELD_NAMES[tag >>> 3]!, at);
+        if (tag >>> 3 < REQUEST_FIELD_NAMES.length) r.wrongWireType(tag, REQUEST_FIELD_NAMES[tag >>> 3]!);
         r.skipField(tag);
     }
   }
@@ -161,7 +160,6 @@ function decodeCandidate(r: ProtoReader, end: number, candidates: CandidateColum
   let lo = 0;
   let hi = 0;
   while (r.pos < end) {
-    const at = r.pos;
     const tag = r.readTag();
     switch (tag) {
       case TAG_FEATURE_IDS_PACKED: {
@@ -185,7 +183,7 @@ function decodeCandidate(r: ProtoReader, end: number, candidates: CandidateColum
         break;
       default:
         if (tag >>> 3 < CANDIDATE_FIELD_NAMES.length) {
-          r.wrongWireType(tag, `candidates[${k}].${CANDIDATE_FIELD_NAMES[tag >>> 3]}`, at);
+          r.wrongWireType(tag, `candidates[${k}].${CANDIDATE_FIELD_NAMES[tag >>> 3]}`);
         }
         r.skipField(tag);
     }

@@ -36,7 +36,6 @@ export function decodeRankResponse(bytes: Uint8Array): DecodedRankResponse {
   const r = new ProtoReader(bytes, 'RankResponse');
   const out: DecodedRankResponse = { items: [], plan: '', generation: 0, timings: [], requestId: '', algorithms: [] };
   while (r.pos < r.limit) {
-    const at = r.pos;
     const tag = r.readTag();
     switch (tag) {
       case fieldTag(RankResponseField.Items, LengthDelimited):
@@ -58,7 +57,7 @@ export function decodeRankResponse(bytes: Uint8Array): DecodedRankResponse {
         out.algorithms.push(r.readString(r.readLength()));
         break;
       default:
-        if (tag >>> 3 < RESPONSE_FIELD_NAMES.length) r.wrongWireType(tag, RESPONSE_FIELD_NAMES[tag >>> 3]!, at);
+        if (tag >>> 3 < RESPONSE_FIELD_NAMES.length) r.wrongWireType(tag, RESPONSE_FIELD_NAMES[tag >>> 3]!);
         r.skipField(tag);
     }
   }
@@ -78,7 +77,6 @@ function inMessage<T>(r: ProtoReader, decode: (r: ProtoReader) => T): T {
 function decodeScoredItem(r: ProtoReader): DecodedScoredItem {
   const item: DecodedScoredItem = { itemId: 0, score: 0, algorithmScores: [] };
   while (r.pos < r.limit) {
-    const at = r.pos;
     const tag = r.readTag();
     switch (tag) {
       case fieldTag(ScoredItemField.ItemId, Varint):
@@ -97,7 +95,7 @@ function decodeScoredItem(r: ProtoReader): DecodedScoredItem {
         item.algorithmScores.push(r.readFloat64());
         break;
       default:
-        if (tag >>> 3 < ITEM_FIELD_NAMES.length) r.wrongWireType(tag, `items.${ITEM_FIELD_NAMES[tag >>> 3]}`, at);
+        if (tag >>> 3 < ITEM_FIELD_NAMES.length) r.wrongWireType(tag, `items.${ITEM_FIELD_NAMES[tag >>> 3]}`);
         r.skipField(tag);
     }
   }
@@ -107,7 +105,6 @@ function decodeScoredItem(r: ProtoReader): DecodedScoredItem {
 function decodeStageTiming(r: ProtoReader): StageTiming {
   const timing: StageTiming = { stage: '', ms: 0 };
   while (r.pos < r.limit) {
-    const at = r.pos;
     const tag = r.readTag();
     switch (tag) {
       case fieldTag(StageTimingField.Stage, LengthDelimited):
@@ -117,7 +114,7 @@ function decodeStageTiming(r: ProtoReader): StageTiming {
         timing.ms = r.readFloat64();
         break;
       default:
-        if (tag >>> 3 < TIMING_FIELD_NAMES.length) r.wrongWireType(tag, `timings.${TIMING_FIELD_NAMES[tag >>> 3]}`, at);
+        if (tag >>> 3 < TIMING_FIELD_NAMES.length) r.wrongWireType(tag, `timings.${TIMING_FIELD_NAMES[tag >>> 3]}`);
         r.skipField(tag);
     }
   }

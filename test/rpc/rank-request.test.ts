@@ -39,14 +39,14 @@ describe('decodeRankRequest against protobufjs', () => {
     const ids = [0n, 1n, 2n ** 32n, 2n ** 53n - 1n];
     const b = decode(encodeWith(packed.RankRequest, toProtobufjs({ candidates: ids.map(candidate) })));
     expect(b.itemIds).toBeInstanceOf(Float64Array);
-    expect(Array.from(b.itemIds)).toEqual(ids.map(Number));
+    expect(Array.from(b.itemIds as Float64Array)).toEqual(ids.map(Number));
   });
 
   it('moves item ids to a BigUint64Array, all exact, once one reaches 2^53', () => {
     const ids = [1n, 2n ** 53n - 1n, 2n ** 32n, 2n ** 53n, 0n, 2n ** 64n - 1n, 7n];
     const b = decode(encodeWith(packed.RankRequest, toProtobufjs({ candidates: ids.map(candidate) })));
     expect(b.itemIds).toBeInstanceOf(BigUint64Array);
-    expect(Array.from(b.itemIds)).toEqual(ids);
+    expect(Array.from(b.itemIds as BigUint64Array)).toEqual(ids);
   });
 
   it('reads unpacked repeated fields like packed ones', () => {
