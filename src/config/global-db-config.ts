@@ -1,0 +1,77 @@
+/**
+ * global_db_config.ini in lab_common_so's layout, read as it is:
+ *
+ *   [GLOBAL_DB_INFO]
+ *   DBS_SPLIT_CHAR=44              ; separator of DBS_NAME, default comma
+ *   DBS_NAME=BLACKLIST,ITEM_CATEGORY
+ *
+ *   [BLACKLIST]
+ *   DB_ID=0                        ; lab_common_so's numbering, accepted and unused
+ *   DB_TYPE=1                      ; 1 set, 2 map, 3 kv, 4 weights (rankd), or the words
+ *   DB_FILE_NAME=data/blacklist.txt
+ *   KV_SPLIT_CHAR=9                ; id/value separator as a decimal code, default tab
+ *   FORMAT=auto                    ; weights only (rankd): auto, text or binary
+ *
+ * Only the shape is checked here; the table loader reports missing or bad
+ * data files when it loads them.
+ */
+import type { TableKind, TableSpec } from '../../globaldb/table.js';
+import { ProblemList } from './config-error.js';
+import { readIniFile } from './ini-file.js';
+import { charCode, int, oneOf, path, readSection, reportUnknownSections, string, type ReadContext } from './schema.js';
+
+const INFO_SECTION = 'GLOBAL_DB_INFO';
+
+const infoSchema = {
+  splitChar: charCode().key('DBS_SPLIT_CHAR').default(','),
+  names: string().key('DBS_NAME').default(''),
+};
+
+const tableSchema = {
+  id: int({ min: 0 }).key('DB_ID').optional(),
+  kind: oneOf<TableKind>({ '1': 'set', '2': 'map', '3': 'kv', '4': 'weights', set: 'set', map: 'map', kv: 'kv', weights: 'weights' }).key(
+    'DB_TYPE',
+  ),
+  file: path().key('DB_FILE_NAME'),
+  // Ids are decimal digits and lines end at CR/LF, so those cannot separate id from value.
+  separator: charCode('0123456789\r\n').key('KV_SPLIT_CHAR').default('\t'),
+  format: oneOf(['auto', 'text', 'binary']).key('FORMAT').optional(),
+};
+
+/** Reads global_db_config.ini into the tables it declares, in DBS_NAME order; throws ConfigError. */
+export function readGlobalDbConfig(file: string, env: NodeJS.ProcessEnv = process.env): TableSpec[] {
+  const problems = new ProblemList();
+  const ini = readIniFile(file, problems);
+  const context: ReadContext = { ini, env, problems };
+  const info = readSection(context, INFO_SECTION, infoSchema);
+  const names = listedNames(context, info.names ?? '', info.splitChar ?? ',');
+  reportUnknownSections(context, [INFO_SECTION, ...names]);
+
+  const tables: TableSpec[] = [];
+  for (const name of names) {
+    if (!ini.sections.has(name)) {
+      problems.add({ file: ini.file, section: name, message: `listed in [${INFO_SECTION}] DBS_NAME but the file has no such section` });
+      continue;
+    }
+    const table = readSection(context, name, tableSchema);
+    if (table.format !== undefined && table.kind !== 'weights') {
+      problems.add({ file: ini.file, section: name, key: 'FORMAT', message: `applies only to DB_TYPE weights (this table is a ${table.kind})` });
+    }
+    tables.push({ name, kind: table.kind, file: table.file, separator: table.separator, format: table.format ?? 'auto' });
+  }
+  problems.throwIfAny();
+  return tables;
+}
+
+function listedNames(context: ReadContext, written: string, separator: string): string[] {
+  const names: string[] = [];
+  for (const name of written.split(separator).map((part) => part.trim())) {
+    if (name === '') continue;
+    if (names.includes(name)) {
+      context.problems.add({ file: context.ini.file, section: INFO_SECTION, key: 'DBS_NAME', message: `lists ${JSON.stringify(name)} twice` });
+    } else {
+      names.push(name);
+    }
+  }
+  return names;
+}
