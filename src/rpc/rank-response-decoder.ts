@@ -5,6 +5,19 @@ import { fieldTag, WireType } from './wire-type.js';
 
 const { Varint, Fixed64, LengthDelimited } = WireType;
 
+const TAG_ITEMS = fieldTag(RankResponseField.Items, LengthDelimited);
+const TAG_PLAN = fieldTag(RankResponseField.Plan, LengthDelimited);
+const TAG_GENERATION = fieldTag(RankResponseField.Generation, Varint);
+const TAG_TIMINGS = fieldTag(RankResponseField.Timings, LengthDelimited);
+const TAG_REQUEST_ID = fieldTag(RankResponseField.RequestId, LengthDelimited);
+const TAG_ALGORITHMS = fieldTag(RankResponseField.Algorithms, LengthDelimited);
+const TAG_ITEM_ITEM_ID = fieldTag(ScoredItemField.ItemId, Varint);
+const TAG_ITEM_SCORE = fieldTag(ScoredItemField.Score, Fixed64);
+const TAG_ITEM_ALGORITHM_SCORES_PACKED = fieldTag(ScoredItemField.AlgorithmScores, LengthDelimited);
+const TAG_ITEM_ALGORITHM_SCORES = fieldTag(ScoredItemField.AlgorithmScores, Fixed64);
+const TAG_TIMING_STAGE = fieldTag(StageTimingField.Stage, LengthDelimited);
+const TAG_TIMING_MS = fieldTag(StageTimingField.Ms, Fixed64);
+
 const RESPONSE_FIELD_NAMES = ['', 'items', 'plan', 'generation', 'timings', 'request_id', 'algorithms'];
 const ITEM_FIELD_NAMES = ['', 'item_id', 'score', 'algorithm_scores'];
 const TIMING_FIELD_NAMES = ['', 'stage', 'ms'];
@@ -38,22 +51,22 @@ export function decodeRankResponse(bytes: Uint8Array): DecodedRankResponse {
   while (r.pos < r.limit) {
     const tag = r.readTag();
     switch (tag) {
-      case fieldTag(RankResponseField.Items, LengthDelimited):
+      case TAG_ITEMS:
         out.items.push(inMessage(r, decodeScoredItem));
         break;
-      case fieldTag(RankResponseField.Plan, LengthDelimited):
+      case TAG_PLAN:
         out.plan = r.readString(r.readLength());
         break;
-      case fieldTag(RankResponseField.Generation, Varint):
+      case TAG_GENERATION:
         out.generation = readUint64(r, 'generation');
         break;
-      case fieldTag(RankResponseField.Timings, LengthDelimited):
+      case TAG_TIMINGS:
         out.timings.push(inMessage(r, decodeStageTiming));
         break;
-      case fieldTag(RankResponseField.RequestId, LengthDelimited):
+      case TAG_REQUEST_ID:
         out.requestId = r.readString(r.readLength());
         break;
-      case fieldTag(RankResponseField.Algorithms, LengthDelimited):
+      case TAG_ALGORITHMS:
         out.algorithms.push(r.readString(r.readLength()));
         break;
       default:
@@ -79,19 +92,19 @@ function decodeScoredItem(r: ProtoReader): DecodedScoredItem {
   while (r.pos < r.limit) {
     const tag = r.readTag();
     switch (tag) {
-      case fieldTag(ScoredItemField.ItemId, Varint):
+      case TAG_ITEM_ITEM_ID:
         item.itemId = readUint64(r, 'item_id');
         break;
-      case fieldTag(ScoredItemField.Score, Fixed64):
+      case TAG_ITEM_SCORE:
         item.score = r.readFloat64();
         break;
-      case fieldTag(ScoredItemField.AlgorithmScores, LengthDelimited): {
+      case TAG_ITEM_ALGORITHM_SCORES_PACKED: {
         const len = r.readLength();
         if (len % 8 !== 0) r.fail(`packed double length ${len} is not a multiple of 8`, r.pos);
         for (const end = r.pos + len; r.pos < end; ) item.algorithmScores.push(r.readFloat64());
         break;
       }
-      case fieldTag(ScoredItemField.AlgorithmScores, Fixed64):
+      case TAG_ITEM_ALGORITHM_SCORES:
         item.algorithmScores.push(r.readFloat64());
         break;
       default:
@@ -107,10 +120,10 @@ function decodeStageTiming(r: ProtoReader): StageTiming {
   while (r.pos < r.limit) {
     const tag = r.readTag();
     switch (tag) {
-      case fieldTag(StageTimingField.Stage, LengthDelimited):
+      case TAG_TIMING_STAGE:
         timing.stage = r.readString(r.readLength());
         break;
-      case fieldTag(StageTimingField.Ms, Fixed64):
+      case TAG_TIMING_MS:
         timing.ms = r.readFloat64();
         break;
       default:

@@ -122,20 +122,27 @@ function stageTimingSize(t: StageTiming, stageBytes: number): number {
 
 function splitReturnedIds(r: RankResult, idLo: Uint32Array, idHi: Uint32Array): void {
   const ids = r.itemIds;
+  const order = r.order;
   const available = Math.min(ids.length, r.scores.length);
-  for (let i = 0; i < r.order.length; i++) {
-    const k = r.order[i]!;
+  for (let i = 0; i < order.length; i++) {
+    const k = order[i]!;
     if (!(k < available)) {
       throw new RangeError(`order[${i}] = ${k} is past itemIds (${ids.length}) or scores (${r.scores.length})`);
     }
-    if (ids instanceof Float64Array) {
-      const id = ids[k]!;
-      if (!(Number.isSafeInteger(id) && id >= 0)) throw new RangeError(`itemIds[${k}] = ${id} is not a uint64 below 2^53`);
+  }
+  if (ids instanceof Float64Array) {
+    for (let i = 0; i < order.length; i++) {
+      const id = ids[order[i]!]!;
+      if (!(Number.isSafeInteger(id) && id >= 0)) {
+        throw new RangeError(`itemIds[${order[i]}] = ${id} is not a uint64 below 2^53`);
+      }
       const lo = id >>> 0;
       idLo[i] = lo;
       idHi[i] = (id - lo) / TWO_POW_32;
-    } else {
-      const id = ids[k]!;
+    }
+  } else {
+    for (let i = 0; i < order.length; i++) {
+      const id = ids[order[i]!]!;
       idLo[i] = Number(id & 0xffffffffn);
       idHi[i] = Number(id >> 32n);
     }
