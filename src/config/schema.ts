@@ -219,7 +219,7 @@ export function string(): Field<string> {
 /** A file or folder; a relative one is resolved against the ini file's folder. */
 export function path(): Field<string> {
   return new Field(
-    'a path (relative to the ini file)',
+    "a path, relative to the ini file's folder",
     (raw, dir) => resolve(dir, raw),
     undefined,
     undefined,

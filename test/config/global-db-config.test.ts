@@ -114,10 +114,10 @@ describe('global_db_config.ini', () => {
     );
     expect(problemsOf(file)).toEqual([
       '[a] DB_TYPE: "5" is not one of 1, 2, 3, 4, set, map, kv, weights',
-      '[b] DB_FILE_NAME: missing: this key is required (a path (relative to the ini file))',
+      "[b] DB_FILE_NAME: missing: this key is required (a path, relative to the ini file's folder)",
       '[b] KV_SPLIT_CHAR: "49" is "1", which cannot be used here',
       '[c] DB_FILENAME: unknown key (did you mean DB_FILE_NAME?)',
-      '[c] DB_FILE_NAME: missing: this key is required (a path (relative to the ini file))',
+      "[c] DB_FILE_NAME: missing: this key is required (a path, relative to the ini file's folder)",
       '[c] FORMAT: applies only to DB_TYPE weights (this table is a set)',
     ]);
   });
