@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+import { packageRoot } from '../package-root.js';
 
 /**
  * URL of a thread entry file, given relative to the caller as `.js`.
@@ -11,6 +10,6 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export function threadScript(fromUrl: string, relativeJs: string): URL {
   const url = new URL(relativeJs, fromUrl);
   if (!fromUrl.endsWith('.ts')) return url;
-  const rel = path.relative(repoRoot, fileURLToPath(url));
-  return pathToFileURL(path.join(repoRoot, 'dist', rel));
+  const rel = path.relative(packageRoot, fileURLToPath(url));
+  return pathToFileURL(path.join(packageRoot, 'dist', rel));
 }
