@@ -6,12 +6,18 @@
 import { join } from 'node:path';
 import type { TableSpec } from '../../globaldb/table.js';
 import { readGlobalDbConfig } from './global-db-config.js';
-import { readRankdIni, type GlobalDbSection, type RankdIni } from './rankd-ini.js';
+import { readRankdIni, type GlobalDbSection, type RankdIni, type WorksSection } from './rankd-ini.js';
+import { readWorkConfig } from './work-config.js';
+import type { WorkSpec } from './work-spec.js';
 
 export interface RankdConfig extends RankdIni {
   globaldb: GlobalDbSection & {
     /** The tables global_db_config.ini declares, in DBS_NAME order. */
     tables: TableSpec[];
+  };
+  works: WorksSection & {
+    /** The works work_config.ini declares, with their algorithm configs. */
+    works: WorkSpec[];
   };
 }
 
@@ -27,5 +33,6 @@ export function loadConfig(dir: string, options: LoadConfigOptions = {}): RankdC
   return {
     ...main,
     globaldb: { ...main.globaldb, tables: readGlobalDbConfig(main.globaldb.config, env) },
+    works: { ...main.works, works: readWorkConfig(main.works.config, env) },
   };
 }
