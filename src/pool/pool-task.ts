@@ -1,0 +1,32 @@
+import type { WorkSpec } from '../config/work-spec.js';
+import type { GenerationLink } from './generation-message.js';
+
+/** What the main thread hands a pool thread: request bytes, decoded there (DESIGN rule 1). */
+export interface PoolTask {
+  method: 'rank' | 'call' | 'ping';
+  bytes: Uint8Array;
+  /** Epoch milliseconds. */
+  deadline: number;
+}
+
+/** A refused or failed task: a gRPC status code and a message for the caller. */
+export interface TaskFailure {
+  code: number;
+  message: string;
+}
+
+export interface PingReply {
+  works: string[];
+  algorithms: string[];
+  generation: number;
+}
+
+export interface PoolThreadData {
+  link: GenerationLink;
+  works: WorkSpec[];
+  maxCandidates: number;
+}
+
+export function isTaskFailure(v: unknown): v is TaskFailure {
+  return typeof v === 'object' && v !== null && typeof (v as TaskFailure).code === 'number' && !(v instanceof Uint8Array);
+}

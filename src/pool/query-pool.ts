@@ -1,0 +1,128 @@
+import { fileURLToPath } from 'node:url';
+import { status } from '@grpc/grpc-js';
+import { Piscina } from 'piscina';
+import type { WorkSpec } from '../config/work-spec.js';
+import { RequestError } from '../rpc/request-error.js';
+import type { GenerationPublisher } from './generation-publisher.js';
+import { isThreadHello } from './generation-message.js';
+import { isTaskFailure, type PingReply, type PoolTask, type PoolThreadData } from './pool-task.js';
+import { threadScript } from './thread-script.js';
+
+export interface QueryPoolOptions {
+  threads: number;
+  queueSize: number;
+  tasksPerThread: number;
+  maxCandidates: number;
+  /** How long past its deadline a task may keep running before its thread is terminated. */
+  killAfterMs: number;
+  works: WorkSpec[];
+}
+
+/**
+ * One piscina pool running one set of works. UpdateWork builds a new one and
+ * closes the old one once its tasks are done (ES modules cannot be unloaded).
+ */
+export class QueryPool {
+  private readonly pool: Piscina;
+  private closing = false;
+
+  constructor(
+    private readonly options: QueryPoolOptions,
+    publisher: GenerationPublisher,
+  ) {
+    const workerData: PoolThreadData = { link: publisher.link, works: options.works, maxCandidates: options.maxCandidates };
+    this.pool = new Piscina({
+      filename: fileURLToPath(threadScript(import.meta.url, './pool-thread.js')),
+      minThreads: options.threads,
+      maxThreads: options.threads,
+      maxQueue: options.queueSize,
+      concurrentTasksPerWorker: options.tasksPerThread,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      workerData,
+    });
+    this.pool.on('message', (m: unknown) => {
+      if (isThreadHello(m)) publisher.rebroadcast();
+    });
+    this.pool.on('workerDestroy', (w: { id: number }) => publisher.threadGone(w.id));
+    // A thread that dies is replaced by piscina; its task's caller gets UNAVAILABLE below.
+    this.pool.on('error', () => {});
+  }
+
+  /** Runs one request; resolves to the encoded reply or rejects with a RequestError. */
+  async run(method: 'rank' | 'call', request: Uint8Array, deadline: number): Promise<Uint8Array> {
+    if (this.closing) throw new RequestError(status.UNAVAILABLE, 'the pool is closing');
+    // An exact-size copy that can be transferred: gRPC's Buffer may be a slice of a shared slab.
+    const bytes = new Uint8Array(request.byteLength);
+    bytes.set(request);
+    const task: PoolTask = { method, bytes, deadline };
+    const abort = new AbortController();
+    const now = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(new RequestError(status.DEADLINE_EXCEEDED, `deadline exceeded after ${deadline - now} ms`));
+        // Give a cooperative work time to notice; past that, its thread is terminated and replaced.
+        // (A task still queued is skipped at once by the thread: its deadline has passed.)
+        setTimeout(() => abort.abort(), this.options.killAfterMs).unref();
+      }, Math.max(0, deadline - now));
+    });
+    try {
+      const result = await Promise.race([
+        this.pool.run(task, { transferList: [bytes.buffer], signal: abort.signal }),
+        expired,
+      ]);
+      if (result instanceof Uint8Array) return result;
+      if (isTaskFailure(result)) throw new RequestError(result.code, result.message);
+      throw new RequestError(status.INTERNAL, 'the pool thread returned no reply');
+    } catch (e) {
+      throw asRequestError(e, this.options.queueSize);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** A new pool whose works are proven loaded (closed again when they fail to load). */
+  static async start(options: QueryPoolOptions, publisher: GenerationPublisher): Promise<{ pool: QueryPool; loaded: PingReply }> {
+    const pool = new QueryPool(options, publisher);
+    try {
+      return { pool, loaded: await pool.ping() };
+    } catch (e) {
+      await pool.close();
+      throw new RequestError(status.FAILED_PRECONDITION, (e as Error).message);
+    }
+  }
+
+  /** Runs a no-op in a thread: proves the works loaded, and what they are. */
+  async ping(): Promise<PingReply> {
+    const task: PoolTask = { method: 'ping', bytes: new Uint8Array(0), deadline: Date.now() + 60_000 };
+    return (await this.pool.run(task)) as PingReply;
+  }
+
+  get threads(): number {
+    return this.pool.threads.length;
+  }
+
+  get queueLength(): number {
+    return this.pool.queueSize;
+  }
+
+  get utilization(): number {
+    return this.pool.utilization;
+  }
+
+  /** Stops taking tasks and resolves when the running ones are done. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.pool.close();
+  }
+}
+
+function asRequestError(e: unknown, queueSize: number): RequestError {
+  if (e instanceof RequestError) return e;
+  const message = (e as Error)?.message ?? String(e);
+  if (message === 'Task queue is at limit') {
+    return new RequestError(status.RESOURCE_EXHAUSTED, `server busy: the request queue is full (${queueSize} waiting)`);
+  }
+  if ((e as Error)?.name === 'AbortError') return new RequestError(status.DEADLINE_EXCEEDED, 'deadline exceeded; the task was stopped');
+  return new RequestError(status.UNAVAILABLE, `the pool thread running the request died: ${message}`);
+}
