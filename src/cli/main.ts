@@ -1,0 +1,37 @@
+import { serveCommand, serveHelp } from './serve-command.js';
+
+const help = `rankd — the compute layer of a recommendation system
+
+Usage: rankd <command> [options]
+
+Commands:
+  serve     run the ranking server (rankd serve --help)
+
+Example:
+  rankd serve --config config
+`;
+
+const commands: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
+  serve: { run: serveCommand, help: serveHelp },
+};
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(help);
+    return;
+  }
+  const command = commands[name];
+  if (command === undefined) throw new Error(`unknown command "${name}" (see rankd --help)`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(command.help);
+    return;
+  }
+  await command.run(rest);
+}
+
+// A user mistake is one line on stderr, never a stack trace.
+main(process.argv.slice(2)).catch((e: Error) => {
+  process.stderr.write(`rankd: ${e.message}\n`);
+  process.exit(1);
+});

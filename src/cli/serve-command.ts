@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startRankd } from '../server/rankd-server.js';
+
+export const serveHelp = `rankd serve — run the ranking server
+
+Usage: rankd serve [--config DIR]
+
+  --config DIR   config folder holding rankd.ini (default: config)
+
+Signals: SIGHUP reloads works and global tables; SIGTERM/SIGINT stop after running calls finish.
+
+Example:
+  rankd serve --config config
+`;
+
+export async function serveCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { config: { type: 'string', default: 'config' } }, strict: true });
+  const server = await startRankd(path.resolve(values.config!));
+  process.on('SIGHUP', () => {
+    server.controller
+      .updateWork()
+      .then(() => server.controller.updateGlobal([]))
+      .catch(() => {}); // refusals are logged by the controller; the server keeps its state
+  });
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    server.stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}

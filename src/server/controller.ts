@@ -1,0 +1,171 @@
+import { status } from '@grpc/grpc-js';
+import { imageBytes } from '../../globaldb/table-bytes.js';
+import type { TableSpec } from '../../globaldb/table.js';
+import type { WorkSpec } from '../config/work-spec.js';
+import type { GenerationPublisher } from '../pool/generation-publisher.js';
+import { QueryPool, type QueryPoolOptions } from '../pool/query-pool.js';
+import { RequestError } from '../rpc/request-error.js';
+import { Dispatch } from './dispatch.js';
+import type { GlobalData } from './global-data.js';
+
+/** What the control calls re-read from the config folder each time. */
+export interface Reloadable {
+  tables: TableSpec[];
+  works: WorkSpec[];
+}
+
+export interface UpdateReply {
+  changed: string[];
+  old_generation: number;
+  new_generation: number;
+  load_ms: number;
+  swap_ms: number;
+  total_ms: number;
+}
+
+export interface StatusReply {
+  generation: number;
+  tables: { name: string; kind: string; size: number; bytes: number; generation: number; load_ms: number; file: string; loaded_at: string }[];
+  works: string[];
+  algorithms: string[];
+  threads: number;
+  queue_length: number;
+  utilization: number;
+  pool_generation: number;
+  version: string;
+  uptime_s: number;
+}
+
+export interface ControllerOptions {
+  readConfig: () => Reloadable;
+  poolOptions: (works: WorkSpec[]) => QueryPoolOptions;
+  version: string;
+  log: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+/** The control actions. Updates run one at a time; a second one is refused with ABORTED. */
+export class Controller {
+  private busy: { what: string; since: number } | undefined;
+  private poolGeneration = 1;
+  private loaded: { works: string[]; algorithms: string[] } = { works: [], algorithms: [] };
+  private readonly startedAt = Date.now();
+
+  private dispatch!: Dispatch;
+
+  constructor(
+    private readonly global: GlobalData,
+    private readonly publisher: GenerationPublisher,
+    private readonly options: ControllerOptions,
+  ) {}
+
+  /** Loads the tables and starts the first pool; returns where requests go. */
+  async start(): Promise<Dispatch> {
+    const config = this.readConfig();
+    await this.global.update(config.tables);
+    this.dispatch = new Dispatch(await this.startPool(config.works));
+    return this.dispatch;
+  }
+
+  /** Builds a pool for `works`; refused when they fail to load. */
+  async startPool(works: WorkSpec[]): Promise<QueryPool> {
+    const { pool, loaded } = await QueryPool.start(this.options.poolOptions(works), this.publisher);
+    this.loaded = { works: loaded.works, algorithms: loaded.algorithms };
+    return pool;
+  }
+
+  updateGlobal(names: string[]): Promise<UpdateReply> {
+    return this.exclusive('UpdateGlobal', async () => {
+      const config = this.readConfig();
+      const r = await this.global.update(config.tables, names);
+      this.options.log('global tables swapped', { changed: r.changed, generation: r.newGeneration, total_ms: r.totalMs });
+      return {
+        changed: r.changed,
+        old_generation: r.oldGeneration,
+        new_generation: r.newGeneration,
+        load_ms: r.loadMs,
+        swap_ms: r.swapMs,
+        total_ms: r.totalMs,
+      };
+    });
+  }
+
+  updateWork(): Promise<UpdateReply> {
+    return this.exclusive('UpdateWork', async () => {
+      const t0 = performance.now();
+      const config = this.readConfig();
+      const before = this.loaded.works;
+      const next = await this.startPool(config.works);
+      const t1 = performance.now();
+      const old = this.dispatch.switchTo(next);
+      const oldGeneration = this.poolGeneration++;
+      // Calls already in the old pool finish there; then its threads end.
+      old.close().catch((e: Error) => this.options.log('closing the old pool failed', { error: e.message }));
+      const t2 = performance.now();
+      const after = this.loaded.works;
+      const changed = [
+        ...after.filter((w) => !before.includes(w)).map((w) => `work ${w}: added`),
+        ...before.filter((w) => !after.includes(w)).map((w) => `work ${w}: removed`),
+        ...after.filter((w) => before.includes(w)).map((w) => `work ${w}: reloaded`),
+      ];
+      this.options.log('works reloaded', { changed, pool_generation: this.poolGeneration });
+      return { changed, old_generation: oldGeneration, new_generation: this.poolGeneration, load_ms: t1 - t0, swap_ms: t2 - t1, total_ms: t2 - t0 };
+    });
+  }
+
+  status(): StatusReply {
+    const pool = this.dispatch.pool;
+    return {
+      generation: this.global.generation,
+      tables: this.global.tables().map((t) => ({
+        name: t.spec.name,
+        kind: t.image.kind,
+        size: t.image.size,
+        bytes: imageBytes(t.image),
+        generation: t.generation,
+        load_ms: t.loadMs,
+        file: t.spec.file,
+        loaded_at: t.loadedAt.toISOString(),
+      })),
+      works: this.loaded.works,
+      algorithms: this.loaded.algorithms,
+      threads: pool.threads,
+      queue_length: pool.queueLength,
+      utilization: pool.utilization,
+      pool_generation: this.poolGeneration,
+      version: this.options.version,
+      uptime_s: (Date.now() - this.startedAt) / 1000,
+    };
+  }
+
+  /** Stops the pool once its running calls are done. */
+  async stop(): Promise<void> {
+    await this.dispatch?.pool.close();
+    this.publisher.close();
+  }
+
+  private readConfig(): Reloadable {
+    try {
+      return this.options.readConfig();
+    } catch (e) {
+      throw new RequestError(status.FAILED_PRECONDITION, (e as Error).message);
+    }
+  }
+
+  private async exclusive<T>(what: string, run: () => Promise<T>): Promise<T> {
+    if (this.busy !== undefined) {
+      throw new RequestError(
+        status.ABORTED,
+        `${this.busy.what} is already running (for ${Date.now() - this.busy.since} ms); updates run one at a time, try again when it is done`,
+      );
+    }
+    this.busy = { what, since: Date.now() };
+    try {
+      return await run();
+    } catch (e) {
+      this.options.log(`${what} refused`, { reason: (e as Error).message });
+      throw e;
+    } finally {
+      this.busy = undefined;
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import type { QueryPool } from '../pool/query-pool.js';
+
+/**
+ * Where requests go: the current pool. UpdateWork switches it in one
+ * assignment; calls already handed to the old pool finish there.
+ */
+export class Dispatch {
+  constructor(private current: QueryPool) {}
+
+  get pool(): QueryPool {
+    return this.current;
+  }
+
+  run(method: 'rank' | 'call', bytes: Uint8Array, deadline: number): Promise<Uint8Array> {
+    return this.current.run(method, bytes, deadline);
+  }
+
+  /** Makes `next` current and returns the pool it replaced. */
+  switchTo(next: QueryPool): QueryPool {
+    const old = this.current;
+    this.current = next;
+    return old;
+  }
+}

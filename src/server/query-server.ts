@@ -1,0 +1,75 @@
+import {
+  type sendUnaryData,
+  Server,
+  type ServerUnaryCall,
+  type ServiceDefinition,
+  ServerCredentials,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import { RequestError } from '../rpc/request-error.js';
+import { callDeadline } from './call-deadline.js';
+import type { Dispatch } from './dispatch.js';
+
+const identity = (b: Buffer): Buffer => b;
+
+function method(name: string) {
+  return {
+    path: `/rankd.v1.Rank/${name}`,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: identity,
+    requestDeserialize: identity,
+    responseSerialize: identity,
+    responseDeserialize: identity,
+  };
+}
+
+/** The Rank service with bytes in and bytes out: decoding happens in the pool (DESIGN rule 1). */
+export const rankServiceDefinition: ServiceDefinition = { Rank: method('Rank'), Call: method('Call') };
+
+export interface QueryServerOptions {
+  host: string;
+  port: number;
+  defaultDeadlineMs: number;
+  maxMessageBytes: number;
+}
+
+export function rankServiceHandlers(dispatch: Dispatch, defaultDeadlineMs: number): UntypedServiceImplementation {
+  const handler =
+    (m: 'rank' | 'call') =>
+    (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void => {
+      dispatch.run(m, call.request, callDeadline(call, defaultDeadlineMs)).then(
+        (reply) => callback(null, Buffer.from(reply.buffer, reply.byteOffset, reply.byteLength)),
+        (e: unknown) => {
+          const err = e instanceof RequestError ? e : new RequestError(13, String(e));
+          callback({ code: err.code, details: err.message, name: 'RequestError', message: err.message });
+        },
+      );
+    };
+  return { Rank: handler('rank'), Call: handler('call') };
+}
+
+export async function startQueryServer(
+  dispatch: Dispatch,
+  options: QueryServerOptions,
+  extraServices: (server: Server) => void = () => {},
+): Promise<{ server: Server; port: number }> {
+  const server = new Server({
+    'grpc.max_receive_message_length': options.maxMessageBytes,
+    'grpc.max_send_message_length': options.maxMessageBytes,
+  });
+  server.addService(rankServiceDefinition, rankServiceHandlers(dispatch, options.defaultDeadlineMs));
+  extraServices(server);
+  const port = await bind(server, `${hostPort(options.host, options.port)}`, ServerCredentials.createInsecure());
+  return { server, port };
+}
+
+export function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+export function bind(server: Server, address: string, creds: ServerCredentials): Promise<number> {
+  return new Promise((resolve, reject) =>
+    server.bindAsync(address, creds, (err, port) => (err ? reject(new Error(`cannot listen on ${address}: ${err.message}`)) : resolve(port))),
+  );
+}
