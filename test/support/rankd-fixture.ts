@@ -1,0 +1,62 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { packageRoot } from '../../src/package-root.js';
+import { type ConfigOverride, type RankdServer, startRankd } from '../../src/server/rankd-server.js';
+import { controlClient, rankClient } from './rankd-client.js';
+
+export interface RankdFixture {
+  server: RankdServer;
+  /** The temporary copy of config/ the server runs on: tests edit its files. */
+  configDir: string;
+  rank: ReturnType<typeof rankClient>;
+  control: ReturnType<typeof controlClient>;
+  stop(): Promise<void>;
+}
+
+const quiet = () => {};
+
+/**
+ * A rankd server on free loopback ports over a temporary copy of the shipped
+ * config/ (work modules still point at the repo's workers/).
+ */
+export async function startRankdFixture(adjust: ConfigOverride = () => {}, prepare: (configDir: string) => void = () => {}): Promise<RankdFixture> {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'rankd-test-'));
+  const configDir = path.join(root, 'config');
+  cpSync(path.join(packageRoot, 'config'), configDir, { recursive: true, filter: (src) => !src.endsWith('.control-token') });
+  const workConfig = path.join(configDir, 'work_config.ini');
+  writeFileSync(workConfig, readFileSync(workConfig, 'utf8').replaceAll('../workers/', `${path.join(packageRoot, 'workers')}/`));
+  prepare(configDir);
+  let server: RankdServer;
+  try {
+    server = await startRankd(
+      configDir,
+      (c) => {
+        c.server.host = '127.0.0.1';
+        c.server.queryPort = 0;
+        c.server.controlPort = 0;
+        c.server.controlToken = 'test-token';
+        c.pool.threads = 2;
+        adjust(c);
+      },
+      quiet,
+    );
+  } catch (e) {
+    rmSync(root, { recursive: true, force: true });
+    throw e;
+  }
+  const rank = rankClient(`127.0.0.1:${server.queryPort}`);
+  const control = controlClient(`127.0.0.1:${server.controlPort}`, server.controlToken);
+  return {
+    server,
+    configDir,
+    rank,
+    control,
+    async stop() {
+      rank.close();
+      control.close();
+      await server.stop();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
