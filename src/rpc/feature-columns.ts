@@ -28,9 +28,43 @@ export class FeatureColumns {
     // At most one id per byte.
     if (this.idCount + byteLength > this.ids.length) this.growIds(this.idCount + byteLength);
     const ids = this.ids;
+    const bytes = r.bytes;
     let n = this.idCount;
+    let pos = r.pos;
+    const end = pos + byteLength;
+    // Hashed feature ids are mostly 3–5 byte varints: decode them inline while
+    // a whole 10-byte varint fits before `end`, so no byte needs a bounds check.
+    const fastEnd = end - 10;
+    while (pos <= fastEnd) {
+      let b = bytes[pos++]!;
+      let v = b & 0x7f;
+      if (b >= 0x80) {
+        b = bytes[pos++]!;
+        v |= (b & 0x7f) << 7;
+        if (b >= 0x80) {
+          b = bytes[pos++]!;
+          v |= (b & 0x7f) << 14;
+          if (b >= 0x80) {
+            b = bytes[pos++]!;
+            v |= (b & 0x7f) << 21;
+            if (b >= 0x80) {
+              b = bytes[pos++]!;
+              v |= b << 28; // bits past 31 fall off: proto3 keeps the low 32
+              if (b >= 0x80) {
+                // Bytes 6–10 only carry bits past 31; the 10th may hold just bit 63.
+                const start = pos - 5;
+                while ((b = bytes[pos++]!) >= 0x80 && pos - start < 10);
+                if (b >= 0x80 || (pos - start === 10 && b > 1)) return start;
+              }
+            }
+          }
+        }
+      }
+      ids[n++] = v >>> 0;
+    }
+    // The last few ids, where a varint could run past `end`: the checked reader.
+    r.pos = pos;
     const outerLimit = r.limit;
-    const end = r.pos + byteLength;
     r.limit = end;
     while (r.pos < end) {
       const v = r.readVarint32();

@@ -110,6 +110,12 @@ describe('decodeRankRequest refuses varints over 64 bits, naming the field', () 
     expectRefused([0x2a, 0x0c, 0x12, 0x0a, ...OVER_64_BITS], 'candidates[0].feature_ids: varint exceeds 64 bits at byte 4');
   });
 
+  it('early in a long packed run of feature ids', () => {
+    const ones = Array(12).fill(0x01);
+    expectRefused([0x1a, 0x17, 0x05, ...OVER_64_BITS, ...ones], 'user_feature_ids: varint exceeds 64 bits at byte 3');
+    expectRefused([0x1a, 0x18, 0x05, ...ELEVEN_BYTES, ...ones], 'user_feature_ids: varint exceeds 64 bits at byte 3');
+  });
+
   it('in top_k and the bools', () => {
     expectRefused([0x30, ...OVER_64_BITS], 'top_k: varint exceeds 64 bits at byte 1');
     expectRefused([0x40, ...OVER_64_BITS], 'want_timings: varint exceeds 64 bits at byte 1');

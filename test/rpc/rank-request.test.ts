@@ -81,6 +81,20 @@ describe('decodeRankRequest against protobufjs', () => {
     expect(batchToModel(b).candidates).toEqual([{ itemId: 6n, featureIds: [40, 41], featureValues: [4, 5] }]);
   });
 
+  it('keeps the low 32 bits of 6- to 10-byte varints anywhere in a packed run', () => {
+    const wide = [2n ** 32n + 7n, 2n ** 63n + 5n, 2n ** 64n - 1n, 2n ** 40n];
+    const values = [...wide, 1n, 300n, ...wide, 2n ** 35n + 9n];
+    const w = protobuf.Writer.create();
+    w.uint32((3 << 3) | 2).fork();
+    for (const v of values) w.uint64(Long.fromString(v.toString(), true));
+    w.ldelim();
+    w.uint32((4 << 3) | 2).fork();
+    for (let i = 0; i < values.length; i++) w.float(i);
+    w.ldelim();
+    const b = decode(w.finish());
+    expect(Array.from(b.userFeatureIds)).toEqual(values.map((v) => Number(v & 0xffffffffn)));
+  });
+
   it('lets the last value of a scalar field win, as protobuf merging does', () => {
     const first = encodeWith(packed.RankRequest, { api: 'a', topK: 3, requestId: 'r1', wantTimings: true });
     const second = encodeWith(packed.RankRequest, { api: 'b', topK: 4, explain: true });
