@@ -5,9 +5,9 @@
  *
  *   npm run build && bash scripts/bench.sh bench/rpc-codecs.ts [--quick]
  */
-import { fileURLToPath } from 'node:url';
 import Long from 'long';
 import protobuf from 'protobufjs';
+import { protoFile } from '../src/rpc/proto-file.js';
 import { decodeRankRequest, encodeRankRequest } from '../src/rpc/rank-request.js';
 import { encodeRankResponse, type RankResult } from '../src/rpc/rank-response.js';
 
@@ -65,7 +65,7 @@ const result: RankResult = {
   algorithmScores: [Float64Array.from({ length: CANDIDATES }, Math.random), Float64Array.from({ length: CANDIDATES }, Math.random)],
 };
 
-const root = protobuf.loadSync(fileURLToPath(new URL('../../src/rpc/rankd.proto', import.meta.url)));
+const root = protobuf.loadSync(protoFile());
 const RankRequest = root.lookupType('rankd.v1.RankRequest');
 const RankResponse = root.lookupType('rankd.v1.RankResponse');
 const responseObject = RankResponse.fromObject({
