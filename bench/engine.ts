@@ -1,0 +1,256 @@
+/**
+ * npm run bench:engine [-- --quick]
+ *
+ * In one run, side by side: rankd serving Rank (200 candidates × 40 features,
+ * LR over a 2^22-row model — production-sized, so lookups miss the cache as
+ * they do in production) at several concurrencies; the same work inline in
+ * one thread with no RPC (decode → rank work → encode: the ceiling); a naive
+ * single-threaded server (proto-loader objects, scoring on its main thread);
+ * and rankd's p99 while UpdateGlobal of a 100k-entry table runs every 500 ms.
+ * The load generator is this process; servers are child processes.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { once } from 'node:events';
+import { loadTable } from '../globaldb/load-table.js';
+import type { TableImage } from '../globaldb/table.js';
+import { loadConfig } from '../src/config/load-config.js';
+import { packageRoot } from '../src/package-root.js';
+import { BoundTables } from '../src/pool/bound-tables.js';
+import { TaskRunner } from '../src/pool/task-runner.js';
+import { loadWorks } from '../src/pool/work-registry.js';
+import { encodeRankRequest } from '../src/rpc/rank-request.js';
+import { freePort } from '../test/support/free-port.js';
+import { controlClient } from '../test/support/rankd-client.js';
+import { median, rankLoadClient, runLoad, type LoadResult } from './engine/rank-load.js';
+
+const quick = process.argv.includes('--quick');
+const RUNS = quick ? 3 : 5;
+const SECONDS = quick ? 1.5 : 5;
+const CONCURRENCY = quick ? [8, 32] : [4, 16, 64];
+const MODEL_ROWS = 1 + 2 ** 22;
+const TOKEN = 'bench-token';
+
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A temp copy of config/ with a production-sized LR model and a 100k-entry table to swap. */
+function prepareConfig(queryPort: number, controlPort: number): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'rankd-bench-engine-'));
+  const dir = path.join(root, 'config');
+  cpSync(path.join(packageRoot, 'config'), dir, { recursive: true, filter: (f) => !f.endsWith('.control-token') });
+  const next = random(7);
+  const model = Buffer.alloc(16 + MODEL_ROWS * 4);
+  model.write('RKDW', 0, 'latin1');
+  model.writeUInt32LE(1, 4);
+  model.writeUInt32LE(MODEL_ROWS, 8);
+  model.writeUInt32LE(1, 12);
+  for (let i = 0; i < MODEL_ROWS; i++) model.writeFloatLE((next() - 0.5) * 0.2, 16 + 4 * i);
+  writeFileSync(path.join(dir, 'data', 'lr_weights.bin'), model);
+  const swap: string[] = [];
+  for (let i = 0; i < 100_000; i++) swap.push(String(1 + Math.floor(next() * 2 ** 40)));
+  writeFileSync(path.join(dir, 'data', 'swap_set.txt'), `${swap.join('\n')}\n`);
+  const gdb = path.join(dir, 'global_db_config.ini');
+  writeFileSync(
+    gdb,
+    readFileSync(gdb, 'utf8')
+      .replace(/^(DBS_NAME\s*=.*)$/m, '$1,swap_set')
+      .replace('DB_FILE_NAME=data/lr_weights.txt', 'DB_FILE_NAME=data/lr_weights.bin')
+      .replace('FORMAT=text', 'FORMAT=binary') + '\n[swap_set]\nDB_TYPE=1\nDB_FILE_NAME=data/swap_set.txt\n',
+  );
+  const works = path.join(dir, 'work_config.ini');
+  writeFileSync(works, readFileSync(works, 'utf8').replaceAll('../workers/', `${path.join(packageRoot, 'workers')}/`));
+  const ini = path.join(dir, 'rankd.ini');
+  writeFileSync(
+    ini,
+    readFileSync(ini, 'utf8')
+      .replace(/^query_port\s*=.*$/m, `query_port = ${queryPort}`)
+      .replace(/^control_port\s*=.*$/m, `control_port = ${controlPort}`)
+      .replace(/^host\s*=.*$/m, 'host = 127.0.0.1')
+      .replace(/^control_token\s*=.*$/m, `control_token = ${TOKEN}`)
+      .replace(/^deadline_ms\s*=.*$/m, 'deadline_ms = 5000'),
+  );
+  return dir;
+}
+
+function requests(): Buffer[] {
+  const next = random(11);
+  return Array.from({ length: 16 }, () => {
+    const n = 200;
+    const f = 40;
+    const featureOffsets = Uint32Array.from({ length: n + 1 }, (_, i) => i * f);
+    const featureIds = Uint32Array.from({ length: n * f }, () => Math.floor(next() * 2 ** 32));
+    const featureValues = Float32Array.from({ length: n * f }, () => next());
+    const itemIds = Float64Array.from({ length: n }, () => 1 + Math.floor(next() * 2 ** 40));
+    return Buffer.from(
+      encodeRankRequest({
+        userId: Math.floor(next() * 2 ** 40),
+        userFeatureIds: Uint32Array.from({ length: 20 }, () => Math.floor(next() * 2 ** 32)),
+        userFeatureValues: Float32Array.from({ length: 20 }, () => next()),
+        candidates: { itemIds, featureOffsets, featureIds, featureValues },
+        topK: 50,
+      }),
+    );
+  });
+}
+
+/** Requests per second of decode → rank work → encode in this one thread. */
+async function inlineRate(configDir: string, reqs: Buffer[]): Promise<number> {
+  const config = loadConfig(configDir);
+  const images: Record<string, TableImage> = {};
+  for (const spec of config.globaldb.tables) images[spec.name] = await loadTable(spec);
+  const tables = new BoundTables(1, images);
+  const runner = new TaskRunner(await loadWorks(config.works.works), { enter: () => tables, leave: () => {} }, 10_000);
+  const rates: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    let n = 0;
+    const start = performance.now();
+    const end = start + SECONDS * 1000;
+    while (performance.now() < end) {
+      const reply = await runner.run({ method: 'rank', bytes: reqs[n % reqs.length]!, deadline: Date.now() + 5000 });
+      if (!(reply instanceof Uint8Array)) throw new Error(`inline run failed: ${reply.message}`);
+      n++;
+    }
+    rates.push(n / ((performance.now() - start) / 1000));
+  }
+  return median(rates);
+}
+
+async function startChild(args: string[], ready: RegExp): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let seen = '';
+  await new Promise<void>((resolve, reject) => {
+    const look = (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (ready.test(seen)) resolve();
+    };
+    child.stdout!.on('data', look);
+    child.stderr!.on('data', look);
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${seen}`)));
+  });
+  child.stdout!.resume();
+  child.stderr!.resume();
+  return child;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+}
+
+async function measure(address: string, reqs: Buffer[], concurrency: number): Promise<LoadResult[]> {
+  const client = rankLoadClient(address);
+  await runLoad(client, reqs, concurrency, 300); // warm-up: connections, JIT
+  const out: LoadResult[] = [];
+  for (let r = 0; r < RUNS; r++) out.push(await runLoad(client, reqs, concurrency, SECONDS * 1000));
+  client.close();
+  return out;
+}
+
+function summary(results: LoadResult[]) {
+  return {
+    rps: median(results.map((r) => r.rps)),
+    p50: median(results.map((r) => r.p50Ms)),
+    p99: median(results.map((r) => r.p99Ms)),
+    failed: results.reduce((n, r) => n + r.failed, 0),
+    firstError: results.find((r) => r.firstError)?.firstError,
+  };
+}
+
+async function main(): Promise<void> {
+  const [queryPort, controlPort, naivePort] = [await freePort(), await freePort(), await freePort()];
+  const configDir = prepareConfig(queryPort, controlPort);
+  const reqs = requests();
+  const rows: string[] = [];
+  try {
+    const inline = await inlineRate(configDir, reqs);
+    rows.push(`inline, 1 thread, no RPC        ${inline.toFixed(0).padStart(8)} req/s`);
+
+    const naive = await startChild(
+      [
+        path.join(packageRoot, 'dist/bench/engine/naive-server.js'),
+        String(naivePort),
+        path.join(configDir, 'data/blacklist.txt'),
+        path.join(configDir, 'data/item_category.txt'),
+        path.join(configDir, 'data/lr_weights.bin'),
+      ],
+      /ready/,
+    );
+    const naiveBest = { rps: 0, p99: 0, c: 0 };
+    for (const c of CONCURRENCY) {
+      const s = summary(await measure(`127.0.0.1:${naivePort}`, reqs, c));
+      rows.push(`naive server, c=${String(c).padEnd(3)}             ${s.rps.toFixed(0).padStart(8)} req/s  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms`);
+      if (s.rps > naiveBest.rps) Object.assign(naiveBest, { rps: s.rps, p99: s.p99, c });
+    }
+    await stopChild(naive);
+
+    const rankd = await startChild([path.join(packageRoot, 'bin/rankd.js'), 'serve', '--config', configDir], /rankd serving/);
+    let best = { rps: 0, p50: 0, p99: 0, c: 0, failed: 0 };
+    let failed = 0;
+    for (const c of CONCURRENCY) {
+      const s = summary(await measure(`127.0.0.1:${queryPort}`, reqs, c));
+      failed += s.failed;
+      if (s.firstError) rows.push(`  first error: ${s.firstError}`);
+      rows.push(`rankd, c=${String(c).padEnd(3)}                    ${s.rps.toFixed(0).padStart(8)} req/s  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms`);
+      if (s.rps > best.rps) best = { ...s, c };
+    }
+
+    // Steady and swapping runs alternate so drift on this shared machine hits both alike.
+    const control = controlClient(`127.0.0.1:${controlPort}`, TOKEN);
+    const client = rankLoadClient(`127.0.0.1:${queryPort}`);
+    const steady: LoadResult[] = [];
+    const swapping: LoadResult[] = [];
+    let swaps = 0;
+    for (let r = 0; r < RUNS; r++) {
+      steady.push(await runLoad(client, reqs, best.c, SECONDS * 1000));
+      let on = true;
+      const swapper = (async () => {
+        while (on) {
+          const t = performance.now();
+          await control.updateGlobal(['swap_set']);
+          swaps++;
+          await new Promise((res) => setTimeout(res, Math.max(0, 500 - (performance.now() - t))));
+        }
+      })();
+      swapping.push(await runLoad(client, reqs, best.c, SECONDS * 1000));
+      on = false;
+      await swapper;
+    }
+    client.close();
+    control.close();
+    await stopChild(rankd);
+    const st = summary(steady);
+    const sw = summary(swapping);
+    failed += st.failed + sw.failed;
+    rows.push(`rankd steady, c=${best.c}                ${st.rps.toFixed(0).padStart(8)} req/s  p99 ${st.p99.toFixed(2)} ms`);
+    rows.push(`rankd + UpdateGlobal/500ms, c=${best.c}  ${sw.rps.toFixed(0).padStart(8)} req/s  p99 ${sw.p99.toFixed(2)} ms  (${swaps} swaps)`);
+
+    process.stdout.write(`bench:engine (${quick ? 'quick' : 'full'}; ${os.cpus().length} cores, ${os.cpus()[0]?.model}; medians of ${RUNS} × ${SECONDS}s)\n`);
+    for (const r of rows) process.stdout.write(`  ${r}\n`);
+    const result = {
+      bench: 'engine',
+      rps: Math.round(best.rps),
+      p99_ms: Number(best.p99.toFixed(2)),
+      vs_naive: Number((best.rps / naiveBest.rps).toFixed(2)),
+      vs_ceiling: Number((best.rps / (2 * inline)).toFixed(2)),
+      swap_p99_vs_steady: Number((sw.p99 / st.p99).toFixed(2)),
+      failed,
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    rmSync(path.dirname(configDir), { recursive: true, force: true });
+  }
+}
+
+await main();

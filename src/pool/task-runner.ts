@@ -1,0 +1,125 @@
+/**
+ * What a pool thread does with one request: decode the bytes, run the work
+ * for its api against a generation of tables, encode the reply. Failures come
+ * back as { code, message } values (an Error's own fields do not survive the
+ * thread boundary). Free of piscina, so benchmarks and the offline runner can
+ * run the very same path in one thread.
+ */
+import { randomUUID } from 'node:crypto';
+import { status } from '@grpc/grpc-js';
+import { decodeCallRequest, encodeCallResponse } from '../rpc/call-codec.js';
+import { RequestError } from '../rpc/request-error.js';
+import { decodeRankRequest } from '../rpc/rank-request.js';
+import { encodeRankResponse } from '../rpc/rank-response.js';
+import type { BoundTables } from './bound-tables.js';
+import type { PoolTask, TaskFailure } from './pool-task.js';
+import { threadLog } from './thread-log.js';
+import type { LoadedWork } from './work-registry.js';
+import type { WorkContext } from './work.js';
+
+/** Where a task gets its tables: the thread's binding, or fixed tables. */
+export interface TableSource {
+  enter(): BoundTables;
+  leave(tables: BoundTables): void;
+}
+
+export class TaskRunner {
+  constructor(
+    private readonly works: ReadonlyMap<string, LoadedWork>,
+    private readonly tables: TableSource,
+    private readonly maxCandidates: number,
+  ) {}
+
+  async run(task: PoolTask): Promise<Uint8Array | TaskFailure> {
+    if (Date.now() >= task.deadline) return { code: status.DEADLINE_EXCEEDED, message: 'deadline passed before the request started' };
+    const tables = this.tables.enter();
+    try {
+      return task.method === 'rank' ? await this.rank(task, tables) : await this.call(task, tables);
+    } catch (e) {
+      return failure(e);
+    } finally {
+      this.tables.leave(tables);
+    }
+  }
+
+  private async rank(task: PoolTask, tables: BoundTables): Promise<Uint8Array> {
+    const batch = decodeRankRequest(task.bytes, { maxCandidates: this.maxCandidates });
+    const api = batch.api || 'rank';
+    const entry = this.workFor(api);
+    if (entry.work.rank === undefined) throw new RequestError(status.UNIMPLEMENTED, `api "${api}" takes Call, not Rank`);
+    const ctx = context(entry, api, batch.requestId, task.deadline, tables);
+    const outcome = await entry.work.rank(batch, ctx);
+    return encodeRankResponse({
+      itemIds: batch.itemIds,
+      scores: outcome.scores,
+      order: outcome.order,
+      plan: outcome.plan.code,
+      generation: tables.generation,
+      requestId: ctx.requestId,
+      algorithms: [...outcome.plan.names],
+      timings: batch.wantTimings ? ctx.timings : undefined,
+      algorithmScores: batch.explain ? outcome.algorithmScores : undefined,
+    });
+  }
+
+  private async call(task: PoolTask, tables: BoundTables): Promise<Uint8Array> {
+    const json = decodeCallRequest(task.bytes);
+    let body: unknown;
+    try {
+      body = JSON.parse(json);
+    } catch (e) {
+      throw new RequestError(status.INVALID_ARGUMENT, `invalid JSON: ${(e as Error).message}`);
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new RequestError(status.INVALID_ARGUMENT, 'the request must be a JSON object with an "api" field');
+    }
+    const fields = body as Record<string, unknown>;
+    if (typeof fields.api !== 'string' || fields.api === '') {
+      throw new RequestError(status.INVALID_ARGUMENT, 'missing required field "api" (a non-empty string)');
+    }
+    const entry = this.workFor(fields.api);
+    if (entry.work.call === undefined) throw new RequestError(status.UNIMPLEMENTED, `api "${fields.api}" takes Rank, not Call`);
+    const requestId = typeof fields.request_id === 'string' ? fields.request_id : '';
+    const result = await entry.work.call(fields, context(entry, fields.api, requestId, task.deadline, tables));
+    return encodeCallResponse(JSON.stringify(result ?? null));
+  }
+
+  private workFor(api: string): LoadedWork {
+    const entry = this.works.get(api);
+    if (entry === undefined) throw new RequestError(status.NOT_FOUND, `unknown api "${api}" (known: ${[...this.works.keys()].join(', ')})`);
+    return entry;
+  }
+}
+
+type TimedContext = WorkContext & { timings: { stage: string; ms: number }[] };
+
+function context(entry: LoadedWork, api: string, requestId: string, deadline: number, tables: BoundTables): TimedContext {
+  const id = requestId || randomUUID();
+  const timings: { stage: string; ms: number }[] = [];
+  let last = performance.now();
+  return {
+    api,
+    requestId: id,
+    deadline,
+    global: tables,
+    algorithms: entry.algorithms,
+    params: entry.spec.params,
+    log: threadLog({ api, request_id: id }),
+    timings,
+    plan(userId) {
+      if (entry.plans === undefined) throw new Error(`work "${api}" has no algorithm config, so it has no plans`);
+      return entry.plans.planFor(userId, tables);
+    },
+    mark(stage) {
+      const now = performance.now();
+      timings.push({ stage, ms: now - last });
+      last = now;
+    },
+  };
+}
+
+function failure(e: unknown): TaskFailure {
+  if (e instanceof RequestError) return { code: e.code, message: e.message };
+  const err = e as Error;
+  return { code: status.INTERNAL, message: err?.message ?? String(e) };
+}
