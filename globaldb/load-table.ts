@@ -13,10 +13,15 @@ type LoaderMessage =
  * Loads a table file in a loader thread, never on the caller's event loop.
  * Resolves to the image (its buffers are shared memory), or rejects with a
  * LoadError whose message is `file:line: reason`; nothing is built then.
+ * `spares` are buffers no thread reads any more, reused where a size matches.
  */
-export function loadTable(spec: TableSpec, onProgress: (p: LoadProgress) => void = () => {}): Promise<TableImage> {
+export function loadTable(
+  spec: TableSpec,
+  onProgress: (p: LoadProgress) => void = () => {},
+  spares: readonly SharedArrayBuffer[] = [],
+): Promise<TableImage> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(fileURLToPath(threadScript(import.meta.url, './loader-thread.js')), { workerData: spec });
+    const worker = new Worker(fileURLToPath(threadScript(import.meta.url, './loader-thread.js')), { workerData: { spec, spares } });
     let settled = false;
     worker.on('message', (m: LoaderMessage) => {
       if (m.type === 'progress') onProgress({ table: spec.name, lines: m.lines, bytes: m.bytes, totalBytes: m.totalBytes });

@@ -2,9 +2,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { LoadError } from './load-error.js';
 import { readTableFile } from './read-table-file.js';
+import { useSpares } from './shared-alloc.js';
 import type { TableSpec } from './table.js';
 
-const spec = workerData as TableSpec;
+const { spec, spares } = workerData as { spec: TableSpec; spares: SharedArrayBuffer[] };
+useSpares(spares);
 try {
   const image = readTableFile(spec, (p) => parentPort!.postMessage({ type: 'progress', ...p }));
   parentPort!.postMessage({ type: 'done', image });

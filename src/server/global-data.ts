@@ -37,6 +37,8 @@ export class GlobalData {
   private readonly states = new Map<string, TableState>();
   /** Images replaced but possibly still read by running tasks. */
   private readonly retiring = new Set<TableImage>();
+  /** Buffers of retired images, per table: the next load of that table reuses them. */
+  private readonly spares = new Map<string, SharedArrayBuffer[]>();
 
   constructor(
     private readonly publisher: GenerationPublisher,
@@ -51,8 +53,9 @@ export class GlobalData {
     return [...this.states.values()];
   }
 
-  get retiringCount(): number {
-    return this.retiring.size;
+  /** Resolves once every replaced table has been let go (tests and shutdown). */
+  async retired(): Promise<void> {
+    while (this.retiring.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));
   }
 
   /**
@@ -90,10 +93,13 @@ export class GlobalData {
 
   private async load(spec: TableSpec): Promise<{ spec: TableSpec; image: TableImage; ms: number }> {
     const t = performance.now();
+    const spares = this.spares.get(spec.name) ?? [];
+    this.spares.delete(spec.name);
     try {
-      const image = await loadTable(spec);
+      const image = await loadTable(spec, () => {}, spares);
       return { spec, image, ms: performance.now() - t };
     } catch (e) {
+      this.spares.set(spec.name, spares);
       throw new RequestError(status.FAILED_PRECONDITION, `table ${spec.name}: ${(e as Error).message}`);
     }
   }
@@ -110,12 +116,23 @@ export class GlobalData {
     }
   }
 
-  /** Drops the last references once every thread moved past `generation`, plus the grace period. */
+  /**
+   * Once no running task uses a generation before `generation`, plus the
+   * grace period, the replaced images' buffers become spares for their table
+   * (at most two images' worth: more would only hold memory).
+   */
   private retire(images: TableImage[], generation: number): void {
     if (images.length === 0) return;
     for (const i of images) this.retiring.add(i);
     const release = () => {
-      const t = setTimeout(() => images.forEach((i) => this.retiring.delete(i)), this.options.graceMs);
+      const t = setTimeout(() => {
+        for (const image of images) {
+          this.retiring.delete(image);
+          if (!this.states.has(image.name)) continue;
+          const spares = [...(this.spares.get(image.name) ?? []), ...Object.values(image.buffers)];
+          this.spares.set(image.name, spares.slice(-2 * Object.keys(image.buffers).length));
+        }
+      }, this.options.graceMs);
       t.unref();
     };
     const poll = () => {

@@ -1,0 +1,60 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RankdFixture, startRankdFixture } from '../support/rankd-fixture.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+let rankd: RankdFixture;
+const ENTRIES = 1_000_000;
+
+beforeAll(async () => {
+  rankd = await startRankdFixture(
+    (c) => {
+      c.globaldb.graceMs = 0;
+    },
+    (configDir) => {
+      const lines: string[] = [];
+      for (let i = 0; i < ENTRIES; i++) lines.push(`${1_000_000_007 * (i + 1)}\t${i & 0xffff}`);
+      writeFileSync(path.join(configDir, 'data', 'big_map.txt'), `${lines.join('\n')}\n`);
+      const ini = path.join(configDir, 'global_db_config.ini');
+      writeFileSync(
+        ini,
+        `${readFileSync(ini, 'utf8').replace(/^(DBS_NAME\s*=.*)$/m, '$1,big_map')}\n[big_map]\nDB_TYPE=2\nDB_FILE_NAME=data/big_map.txt\n`,
+      );
+    },
+  );
+});
+
+afterAll(async () => {
+  await rankd?.stop();
+});
+
+/** Memory that only the shared tables can account for: resident set size after a GC here. */
+function rss(): number {
+  gc();
+  return process.memoryUsage().rss;
+}
+
+describe('swap memory', () => {
+  it('after 20 swaps of a 1M-entry table, memory grows by at most 3 tables', async () => {
+    const status = await rankd.control.status();
+    const tableBytes = status.tables.find((t) => t.name === 'big_map')!.bytes;
+    expect(tableBytes).toBeGreaterThan(8 * ENTRIES);
+    // Keep the pool threads busy so every thread rebinds after each swap.
+    const load = async () => rankd.rank.rank({ userId: 1, candidates: [{ itemId: 5, featureIds: [1], featureValues: [1] }] });
+    await Promise.all([load(), load()]);
+    const before = rss();
+    for (let i = 0; i < 20; i++) {
+      await rankd.control.updateGlobal(['big_map']);
+      await Promise.all([load(), load(), load(), load()]);
+    }
+    await rankd.server.global.retired();
+    const after = rss();
+    process.stderr.write(`swap memory: table ${(tableBytes / 2 ** 20).toFixed(1)} MiB, rss ${(before / 2 ** 20).toFixed(0)} → ${(after / 2 ** 20).toFixed(0)} MiB\n`);
+    expect(after - before).toBeLessThanOrEqual(3 * tableBytes);
+  });
+});
