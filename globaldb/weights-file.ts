@@ -1,25 +1,42 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import type { ChunkProgress } from './id-file-reader.js';
+import { LineChunks, openFile } from './line-chunks.js';
 import { LoadError } from './load-error.js';
-import { type ScanProgress, scanLines } from './line-scanner.js';
-import type { TableImage, TableSpec } from './table.js';
-import { weightsImage } from './weights-table.js';
+import { allocShared } from './shared-alloc.js';
+import { SharedWeightsTable, weightsImage } from './weights-table.js';
 
 /**
- * Binary weights: a 16-byte header — magic "RKDW", then version (1), rows and
- * cols as uint32 little-endian — followed by rows × cols float32
- * little-endian values, row-major. Text weights: one row per line, numbers
- * separated by spaces, tabs or commas, every row the same length.
+ * Weights files: a dense rows × cols float32 matrix, in one of two formats.
+ *
+ * Binary (little-endian):
+ *   bytes 0–3    magic "RKDW"
+ *   bytes 4–7    uint32 version = 1
+ *   bytes 8–11   uint32 rows
+ *   bytes 12–15  uint32 cols
+ *   then         rows × cols float32, row-major; the file ends there
+ *
+ * Text: one row per line, numbers separated by any run of spaces, tabs and
+ * commas; every row has the same number of values. Blank lines and lines
+ * starting with '#' are skipped.
  */
 export const WEIGHTS_MAGIC = 'RKDW';
+export const WEIGHTS_VERSION = 1;
 export const WEIGHTS_HEADER_BYTES = 16;
 
-export function readWeightsFile(spec: TableSpec, onProgress: (p: ScanProgress) => void): TableImage {
-  const binary = spec.format === 'binary' || (spec.format === 'auto' && startsWithMagic(spec.file));
-  return binary ? readBinary(spec, onProgress) : readText(spec, onProgress);
+export type WeightsFormat = 'auto' | 'text' | 'binary';
+
+export function readWeightsFile(
+  file: string,
+  name: string,
+  format: WeightsFormat,
+  onChunk?: ChunkProgress,
+): SharedWeightsTable {
+  const binary = format === 'binary' || (format === 'auto' && startsWithMagic(file));
+  return binary ? readBinary(file, name, onChunk) : readText(file, name, onChunk);
 }
 
 function startsWithMagic(file: string): boolean {
-  const fd = openSync(file, 'r');
+  const fd = openFile(file);
   try {
     const head = Buffer.alloc(4);
     return readSync(fd, head, 0, 4, 0) === 4 && head.toString('latin1') === WEIGHTS_MAGIC;
@@ -28,76 +45,136 @@ function startsWithMagic(file: string): boolean {
   }
 }
 
-function readBinary(spec: TableSpec, onProgress: (p: ScanProgress) => void): TableImage {
-  const fd = openSync(spec.file, 'r');
+function readBinary(file: string, name: string, onChunk?: ChunkProgress): SharedWeightsTable {
+  const fd = openFile(file);
   try {
     const size = fstatSync(fd).size;
-    const head = Buffer.alloc(WEIGHTS_HEADER_BYTES);
-    if (readSync(fd, head, 0, WEIGHTS_HEADER_BYTES, 0) !== WEIGHTS_HEADER_BYTES || head.toString('latin1', 0, 4) !== WEIGHTS_MAGIC) {
-      throw new LoadError(spec.file, 0, `not a binary weights file (no "${WEIGHTS_MAGIC}" header)`);
+    const header = Buffer.alloc(WEIGHTS_HEADER_BYTES);
+    if (readSync(fd, header, 0, WEIGHTS_HEADER_BYTES, 0) !== WEIGHTS_HEADER_BYTES) {
+      throw new LoadError(file, 0, `too short for a weights header (${size} bytes)`);
     }
-    const version = head.readUInt32LE(4);
-    const rows = head.readUInt32LE(8);
-    const cols = head.readUInt32LE(12);
-    if (version !== 1) throw new LoadError(spec.file, 0, `weights format version ${version} is not supported (1 is)`);
-    const expected = WEIGHTS_HEADER_BYTES + rows * cols * 4;
-    if (size !== expected) {
-      throw new LoadError(spec.file, 0, `${rows} × ${cols} weights need ${expected} bytes, the file has ${size} (truncated or corrupt)`);
+    if (header.toString('latin1', 0, 4) !== WEIGHTS_MAGIC) throw new LoadError(file, 0, `no "${WEIGHTS_MAGIC}" magic`);
+    const version = header.readUInt32LE(4);
+    if (version !== WEIGHTS_VERSION) throw new LoadError(file, 0, `unsupported weights version ${version}`);
+    const rows = header.readUInt32LE(8);
+    const cols = header.readUInt32LE(12);
+    const dataBytes = rows * cols * 4;
+    if (size !== WEIGHTS_HEADER_BYTES + dataBytes) {
+      throw new LoadError(
+        file,
+        0,
+        `size ${size} does not match the header: ${rows} × ${cols} float32 need ${WEIGHTS_HEADER_BYTES + dataBytes} bytes`,
+      );
     }
-    const buffer = new SharedArrayBuffer(rows * cols * 4);
+    // Read straight into shared memory: no staging copy of the matrix.
+    const buffer = allocShared(dataBytes);
     const bytes = new Uint8Array(buffer);
-    for (let at = 0; at < bytes.length; ) {
-      const n = readSync(fd, bytes, at, Math.min(bytes.length - at, 16 << 20), WEIGHTS_HEADER_BYTES + at);
-      if (n === 0) throw new LoadError(spec.file, 0, 'the file ended early while it was read');
+    for (let at = 0; at < dataBytes; ) {
+      const n = readSync(fd, bytes, at, Math.min(dataBytes - at, 16 << 20), WEIGHTS_HEADER_BYTES + at);
+      if (n === 0) throw new LoadError(file, 0, 'file shrank while reading');
       at += n;
-      onProgress({ lines: 0, bytes: at, totalBytes: size });
+      onChunk?.(0, WEIGHTS_HEADER_BYTES + at, size);
     }
-    if (!littleEndianHost) new Uint32Array(buffer).forEach((w, i, a) => (a[i] = swap32(w)));
-    const values = new Float32Array(buffer);
-    for (let i = 0; i < values.length; i++) {
-      if (!Number.isFinite(values[i]!)) throw new LoadError(spec.file, 0, `value ${i} (row ${Math.floor(i / cols)}) is ${values[i]}`);
-    }
-    return weightsImage(spec.name, rows, cols, buffer);
+    if (!HOST_LITTLE_ENDIAN) swapFloat32Bytes(bytes);
+    return new SharedWeightsTable(weightsImage(name, rows, cols, buffer));
   } finally {
     closeSync(fd);
   }
 }
 
-function readText(spec: TableSpec, onProgress: (p: ScanProgress) => void): TableImage {
-  let values = new Float32Array(1024);
-  let count = 0;
-  let rows = 0;
-  let cols = -1;
-  scanLines(
-    spec.file,
-    (buf, start, end, line) => {
-      const fields = Buffer.from(buf.buffer, buf.byteOffset + start, end - start)
-        .toString('latin1')
-        .split(/[\s,]+/)
-        .filter((f) => f !== '');
-      if (cols < 0) cols = fields.length;
-      else if (fields.length !== cols) throw new LoadError(spec.file, line, `${fields.length} values, but the first row has ${cols}`);
-      if (count + cols > values.length) {
-        const bigger = new Float32Array(Math.max(values.length * 2, count + cols));
-        bigger.set(values);
-        values = bigger;
-      }
-      for (const f of fields) {
-        const v = Number(f);
-        if (!Number.isFinite(v)) throw new LoadError(spec.file, line, `"${f}" is not a finite number`);
-        values[count++] = v;
-      }
-      rows++;
-    },
-    onProgress,
-  );
-  const buffer = new SharedArrayBuffer(count * 4);
-  new Float32Array(buffer).set(values.subarray(0, count));
-  return weightsImage(spec.name, rows, Math.max(cols, 0), buffer);
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+function swapFloat32Bytes(bytes: Uint8Array): void {
+  for (let i = 0; i < bytes.length; i += 4) {
+    const a = bytes[i]!;
+    const b = bytes[i + 1]!;
+    bytes[i] = bytes[i + 3]!;
+    bytes[i + 1] = bytes[i + 2]!;
+    bytes[i + 2] = b;
+    bytes[i + 3] = a;
+  }
 }
 
-const littleEndianHost = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const NL = 10;
+const CR = 13;
+const TAB = 9;
+const SPACE = 32;
+const COMMA = 44;
+const HASH = 35;
 
-function swap32(w: number): number {
-  return ((w & 0xff) << 24) | ((w & 0xff00) << 8) | ((w >>> 8) & 0xff00) | (w >>> 24);
+function isGap(c: number): boolean {
+  return c === SPACE || c === TAB || c === COMMA || c === CR;
+}
+
+/** Characters a decimal float can contain; anything else is refused before Number() sees it (no hex, no "Infinity"). */
+function isNumberChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || c === 46 || c === 43 || c === 45 || c === 101 || c === 69;
+}
+
+function readText(file: string, name: string, onChunk?: ChunkProgress): SharedWeightsTable {
+  const chunks = new LineChunks(file);
+  let values = new Float32Array(1024);
+  let count = 0;
+  let cols = -1;
+  let colsLine = 0;
+  let line = 0;
+  try {
+    while (chunks.next()) {
+      const buf = chunks.buf;
+      let p = chunks.start;
+      while (p < chunks.end) {
+        line++;
+        const eol = buf.indexOf(NL, p);
+        let i = p;
+        while (i < eol && isGap(buf[i]!)) i++;
+        if (i === eol || buf[i] === HASH) {
+          p = eol + 1;
+          continue;
+        }
+        let inRow = 0;
+        while (i < eol) {
+          const start = i;
+          while (i < eol && !isGap(buf[i]!)) {
+            if (!isNumberChar(buf[i]!)) throw new LoadError(file, line, `bad number "${latin1(buf, start, tokenEnd(buf, i, eol))}"`);
+            i++;
+          }
+          const n = Number(latin1(buf, start, i));
+          if (Number.isNaN(n)) throw new LoadError(file, line, `bad number "${latin1(buf, start, i)}"`);
+          if (count === values.length) {
+            const bigger = new Float32Array(values.length * 2);
+            bigger.set(values);
+            values = bigger;
+          }
+          values[count++] = n;
+          inRow++;
+          while (i < eol && isGap(buf[i]!)) i++;
+        }
+        if (cols < 0) {
+          cols = inRow;
+          colsLine = line;
+        } else if (inRow !== cols) {
+          throw new LoadError(file, line, `row has ${inRow} values, expected ${cols} like line ${colsLine}`);
+        }
+        p = eol + 1;
+      }
+      onChunk?.(line, chunks.bytesRead, chunks.totalBytes);
+    }
+  } finally {
+    chunks.close();
+  }
+  if (cols < 0) cols = 0;
+  const rows = cols === 0 ? 0 : count / cols;
+  const buffer = allocShared(count * 4);
+  new Float32Array(buffer).set(values.subarray(0, count));
+  return new SharedWeightsTable(weightsImage(name, rows, cols, buffer));
+}
+
+function tokenEnd(buf: Uint8Array, from: number, eol: number): number {
+  let i = from;
+  while (i < eol && !isGap(buf[i]!) && i - from < 40) i++;
+  return i;
+}
+
+function latin1(buf: Uint8Array, from: number, to: number): string {
+  return Buffer.from(buf.buffer, buf.byteOffset + from, to - from).toString('latin1');
 }
