@@ -1,0 +1,111 @@
+/**
+ * Another rankd (or anything serving rankd's Call): one gRPC client per
+ * listed server, or one round-robin channel over a discovery target. A read
+ * is one Call per server: {"api": <api>, "keys": [...]} answered by
+ * {"values": [...]} aligned with the keys, each a stored value as a string
+ * or null for a miss (decoded here per the source's `value`).
+ */
+import { credentials, experimental, makeGenericClientConstructor, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { decodeCallResponse, encodeCallRequest } from '../rpc/call-codec.js';
+import { rankServiceDefinition } from '../server/query-server.js';
+import type { ReadDeadline } from './read-deadline.js';
+import type { RawValue } from './remote-value.js';
+import type { RemoteSource } from './remote-source.js';
+import type { ShardReader } from './shard-reader.js';
+import { ShardedSource } from './sharded-source.js';
+import { serverText, type PeerSourceSpec } from './source-spec.js';
+
+export function createPeerSource(spec: PeerSourceSpec): RemoteSource {
+  if (spec.discovery !== undefined) {
+    requireResolver(spec.name, spec.discovery);
+    return new ShardedSource(spec, [new PeerShard(spec.api, spec.discovery, spec.discovery)]);
+  }
+  return new ShardedSource(
+    spec,
+    spec.servers.map((server) => new PeerShard(spec.api, serverText(server), serverText(server))),
+  );
+}
+
+type UnaryCall = (request: Buffer, metadata: Metadata, options: { deadline: number }, callback: (err: ServiceError | null, reply: Buffer) => void) => void;
+interface RankClient {
+  Call: UnaryCall;
+  close(): void;
+}
+
+const RankClientConstructor = makeGenericClientConstructor(rankServiceDefinition, 'Rank');
+const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+class PeerShard implements ShardReader {
+  private readonly client: RankClient;
+
+  constructor(
+    private readonly api: string,
+    readonly server: string,
+    target: string,
+  ) {
+    this.client = new RankClientConstructor(target, credentials.createInsecure(), {
+      'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+      'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+      // A discovery target resolves to many servers: spread calls over them.
+      'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
+    }) as unknown as RankClient;
+  }
+
+  read(keys: string[], deadline: ReadDeadline): Promise<RawValue[]> {
+    const request = Buffer.from(encodeCallRequest(JSON.stringify({ api: this.api, keys })));
+    return new Promise((resolve, reject) => {
+      this.client.Call(request, new Metadata(), { deadline: deadline.at }, (err, reply) => {
+        if (err) reject(new Error(`Call failed: ${err.details || err.message} (gRPC status ${err.code})`));
+        else {
+          try {
+            resolve(valuesOf(decodeCallResponse(reply), keys.length, this.api));
+          } catch (e) {
+            reject(e as Error);
+          }
+        }
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.client.close();
+  }
+}
+
+function valuesOf(json: string, expected: number, api: string): RawValue[] {
+  let reply: unknown;
+  try {
+    reply = JSON.parse(json);
+  } catch {
+    throw new Error(`api "${api}" answered something other than JSON`);
+  }
+  const values = (reply as { values?: unknown } | null)?.values;
+  if (!Array.isArray(values)) throw new Error(`api "${api}" answered without a "values" array (expected {"values": [string or null, ...]})`);
+  if (values.length !== expected) throw new Error(`api "${api}" answered ${values.length} values for ${expected} keys`);
+  for (let i = 0; i < values.length; i++) {
+    const value: unknown = values[i];
+    if (value !== null && typeof value !== 'string') {
+      throw new Error(`api "${api}" answered a ${typeof value} at position ${i}; values are stored strings or null`);
+    }
+  }
+  return values as RawValue[];
+}
+
+/**
+ * grpc-js would quietly treat an unknown scheme as a DNS name and fail every
+ * call with "name resolution failed"; refuse up front and say why instead.
+ */
+function requireResolver(source: string, target: string): void {
+  const match = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/]*)\/(.*)$/.exec(target);
+  if (match === null) throw new Error(`remote source "${source}": target ${target} is not a scheme://authority/path URI`);
+  const uri = { scheme: match[1]!, authority: match[2]!, path: match[3]! };
+  try {
+    const resolver = experimental.createResolver(uri, () => false, {});
+    resolver.destroy();
+  } catch {
+    throw new Error(
+      `remote source "${source}": target ${target} needs service discovery (a gRPC resolver for "${uri.scheme}:"), ` +
+        'which is not available in this process; list the peers as host:port instead',
+    );
+  }
+}
