@@ -1,3 +1,4 @@
+import { runCommand, runHelp } from './run-command.js';
 import { serveCommand, serveHelp } from './serve-command.js';
 
 const help = `rankd — the compute layer of a recommendation system
@@ -6,6 +7,7 @@ Usage: rankd <command> [options]
 
 Commands:
   serve     run the ranking server (rankd serve --help)
+  run       run works over a file of keys offline (rankd run --help)
 
 Example:
   rankd serve --config config
@@ -13,6 +15,7 @@ Example:
 
 const commands: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
   serve: { run: serveCommand, help: serveHelp },
+  run: { run: runCommand, help: runHelp },
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -1,0 +1,41 @@
+import type { RankdConfig } from '../config/load-config.js';
+import { loadConfig } from '../config/load-config.js';
+import { packageVersion } from '../package-root.js';
+import { GenerationPublisher } from '../pool/generation-publisher.js';
+import { Controller } from './controller.js';
+import type { Dispatch } from './dispatch.js';
+import { GlobalData } from './global-data.js';
+
+export type EngineLog = (msg: string, fields?: Record<string, unknown>) => void;
+
+/** The compute part of rankd without any network: tables, generations, the pool. */
+export interface Engine {
+  controller: Controller;
+  dispatch: Dispatch;
+  global: GlobalData;
+  stop(): Promise<void>;
+}
+
+/** Loads the tables and starts the pool of `config` (read from `configDir`, which updates re-read). */
+export async function startEngine(configDir: string, config: RankdConfig, log: EngineLog): Promise<Engine> {
+  const publisher = new GenerationPublisher();
+  const global = new GlobalData(publisher, { graceMs: config.globaldb.graceMs, maxShrink: config.globaldb.maxShrink });
+  const controller = new Controller(global, publisher, {
+    readConfig: () => {
+      const fresh = loadConfig(configDir);
+      return { tables: fresh.globaldb.tables, works: fresh.works.works };
+    },
+    poolOptions: (works) => ({
+      threads: config.pool.threads,
+      queueSize: config.pool.queueSize,
+      tasksPerThread: config.pool.tasksPerThread,
+      maxCandidates: config.server.maxCandidates,
+      killAfterMs: 1000,
+      works,
+    }),
+    version: packageVersion(),
+    log,
+  });
+  const dispatch = await controller.start();
+  return { controller, dispatch, global, stop: () => controller.stop() };
+}
