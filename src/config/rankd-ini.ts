@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { ProblemList } from './config-error.js';
 import { readIniFile } from './ini-file.js';
-import { durationMs, int, number, oneOf, path, port, readSections, string, type FileSchema } from './schema.js';
+import { durationMs, int, list, number, oneOf, path, port, readSections, string, type FileSchema } from './schema.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -51,6 +51,37 @@ export interface LogSection {
   level: LogLevel;
 }
 
+export interface RemoteSection {
+  /** Absolute path of db_config.ini (remote sources); unset = db_config.ini beside rankd.ini, if there is one. */
+  config: string | undefined;
+}
+
+/**
+ * Registration in etcd under `/<prefix>/<env>/<service>/<host:port>`. The
+ * section is optional: without `etcd =` the server runs stand-alone.
+ */
+export interface DiscoverySection {
+  /** etcd client endpoints, e.g. http://10.0.0.5:2379. */
+  etcd: string[];
+  /** First segment of the key (the discovery seed's default). */
+  prefix: string;
+  /** Deployment environment: dev, staging, prod… */
+  env: string;
+  service: string;
+  /** Host clients should dial; unset = the first non-loopback IPv4 of this machine. */
+  advertiseHost: string | undefined;
+  /** Lease TTL: a server that dies without deregistering disappears after this long. */
+  ttlS: number;
+  /** After deregistering on SIGTERM/SIGINT, keep serving this long so clients move away first. */
+  drainMs: number;
+  /** Relative share of ring_hash keys (metadata for balancers). */
+  weight: number;
+  /** Free-form locality label (metadata). */
+  zone: string;
+}
+
+type DiscoveryIni = Omit<DiscoverySection, 'etcd'> & { etcd: string[] | undefined };
+
 /** rankd.ini as typed values; the files it points to are read by loadConfig. */
 export interface RankdIni {
   /** Absolute path of rankd.ini. */
@@ -60,9 +91,14 @@ export interface RankdIni {
   globaldb: GlobalDbSection;
   works: WorksSection;
   log: LogSection;
+  remote: RemoteSection;
+  /** Absent when rankd.ini sets no `[discovery] etcd`: the server is stand-alone. */
+  discovery: DiscoverySection | undefined;
 }
 
-const rankdIniSchema: FileSchema<Omit<RankdIni, 'file'>> = {
+type RankdIniSections = Omit<RankdIni, 'file' | 'discovery'> & { discovery: DiscoveryIni };
+
+const rankdIniSchema: FileSchema<RankdIniSections> = {
   server: {
     host: string().default('0.0.0.0'),
     queryPort: port().default(21345),
@@ -91,13 +127,34 @@ const rankdIniSchema: FileSchema<Omit<RankdIni, 'file'>> = {
   log: {
     level: oneOf(LOG_LEVELS).default('info'),
   },
+  remote: {
+    config: path().optional(),
+  },
+  discovery: {
+    etcd: list().optional(),
+    prefix: string().default('etcd'),
+    env: string().default('dev'),
+    service: string().default('rankd'),
+    advertiseHost: string().optional(),
+    ttlS: int({ min: 1, max: 3600 }).default(10),
+    drainMs: durationMs({ min: 0 }).default(1000),
+    weight: number({ min: 0.01, max: 1000 }).default(1),
+    zone: string().default(''),
+  },
 };
 
 /** Reads rankd.ini; throws ConfigError naming every problem. */
 export function readRankdIni(file: string, env: NodeJS.ProcessEnv = process.env): RankdIni {
   const problems = new ProblemList();
   const ini = readIniFile(file, problems);
-  const sections = readSections({ ini, env, problems }, rankdIniSchema);
+  const { discovery, ...sections } = readSections({ ini, env, problems }, rankdIniSchema);
+  // Settings without endpoints are most likely a forgotten etcd line, not a wish to run stand-alone.
+  const settings = [...(ini.sections.get('discovery')?.keys() ?? [])].filter((key) => key !== 'etcd');
+  if (discovery.etcd === undefined && settings.length > 0) {
+    const message = `missing: ${settings.join(', ')} need etcd endpoints; set etcd, or remove the section to run stand-alone`;
+    problems.add({ file: ini.file, section: 'discovery', key: 'etcd', message });
+  }
   problems.throwIfAny();
-  return { file: ini.file, ...sections };
+  const { etcd } = discovery;
+  return { file: ini.file, ...sections, discovery: etcd === undefined || etcd.length === 0 ? undefined : { ...discovery, etcd } };
 }
