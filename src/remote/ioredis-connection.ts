@@ -7,8 +7,10 @@ export function ioredisConnectionOptions(spec: RedisSourceSpec) {
   return {
     username: spec.username,
     password: spec.password,
-    // An unused source costs no connection; the first read connects.
-    lazyConnect: true,
+    // Connect when built, so the first requests (and those right after
+    // UpdateDb) find a warm connection; a server that is not there costs a
+    // reconnect attempt every 2 s, nothing else.
+    lazyConnect: false,
     // Concurrent reads of one thread share writes to the socket.
     enableAutoPipelining: true,
     connectTimeout: Math.max(1000, spec.timeoutMs),
@@ -63,7 +65,7 @@ export class IoredisState {
   state(): string | undefined {
     const status = this.client.status;
     if (status === 'ready') return undefined;
-    const waiting = status === 'connect' ? 'connected but the server has not answered the handshake' : `connection ${status}`;
+    const waiting = `client not ready (${status})`;
     return this.lastError === undefined ? waiting : `${waiting}; last error: ${this.lastError.message}`;
   }
 }

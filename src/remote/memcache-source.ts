@@ -31,9 +31,9 @@ class MemcacheShard implements ShardReader {
     this.server = serverText(address);
     this.prefix = spec.keyPrefix;
     this.client = memjs.Client.create(this.server, {
-      // memjs counts in seconds; its own timeouts only clean up after ours fired.
-      timeout: spec.timeoutMs / 1000,
-      conntimeout: Math.max(1, spec.timeoutMs / 1000),
+      // In seconds. Ours fire first (and say "timed out"); memjs's then drop the dead socket.
+      timeout: (2 * spec.timeoutMs) / 1000,
+      conntimeout: Math.max(1, (2 * spec.timeoutMs) / 1000),
       retries: 1,
       failover: false,
       keepAlive: true,
