@@ -1,3 +1,5 @@
+import { callCommand, callHelp } from './call-command.js';
+import { discoverCommand, discoverHelp } from './discover-command.js';
 import { runCommand, runHelp } from './run-command.js';
 import { serveCommand, serveHelp } from './serve-command.js';
 
@@ -8,6 +10,8 @@ Usage: rankd <command> [options]
 Commands:
   serve     run the ranking server (rankd serve --help)
   run       run works over a file of keys offline (rankd run --help)
+  call      send one Call to rankd servers (rankd call --help)
+  discover  list the servers registered in etcd (rankd discover --help)
 
 Example:
   rankd serve --config config
@@ -16,6 +20,8 @@ Example:
 const commands: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
   serve: { run: serveCommand, help: serveHelp },
   run: { run: runCommand, help: runHelp },
+  call: { run: callCommand, help: callHelp },
+  discover: { run: discoverCommand, help: discoverHelp },
 };
 
 async function main(argv: string[]): Promise<void> {

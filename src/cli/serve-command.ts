@@ -8,7 +8,9 @@ Usage: rankd serve [--config DIR]
 
   --config DIR   config folder holding rankd.ini (default: config)
 
-Signals: SIGHUP reloads works and global tables; SIGTERM/SIGINT stop after running calls finish.
+Signals: SIGHUP reloads works and global tables; SIGTERM/SIGINT stop after
+running calls finish. With a [discovery] section the server registers in etcd;
+on SIGTERM/SIGINT it deletes its key first and keeps serving for drain_ms.
 
 Example:
   rankd serve --config config

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Server } from '@grpc/grpc-js';
 import { loadConfig, type RankdConfig } from '../config/load-config.js';
+import { registerServer, type ServerRegistration } from '../discovery/server-registration.js';
 import { GenerationPublisher } from '../pool/generation-publisher.js';
 import { startControlServer } from './control-server.js';
 import { isLoopback } from './control-token.js';
@@ -19,7 +20,13 @@ export interface RankdServer {
   controlToken: string;
   controller: Controller;
   global: GlobalData;
-  /** Stops taking calls, lets running ones finish, ends the pool. */
+  /** The etcd registration, when rankd.ini has a [discovery] section. */
+  registration: ServerRegistration | undefined;
+  /**
+   * Stops taking calls, lets running ones finish, ends the pool. With
+   * discovery, it first deletes the etcd key and keeps serving for
+   * [discovery] drain_ms, so clients move away before the port closes.
+   */
   stop(): Promise<void>;
 }
 
@@ -32,6 +39,7 @@ const stderrLog: ServerLog = (msg, fields) => process.stderr.write(`${JSON.strin
 
 /** Starts a rankd server from a config folder: tables, pool, query and control servers. */
 export async function startRankd(configDir: string, override: ConfigOverride = () => {}, log: ServerLog = stderrLog): Promise<RankdServer> {
+  const startTime = new Date();
   const config = loadConfig(configDir);
   override(config);
   const { server: s } = config;
@@ -68,6 +76,11 @@ export async function startRankd(configDir: string, override: ConfigOverride = (
     const control = await startControlServer(controller, { host: s.controlHost, port: s.controlPort, token: controlToken });
     servers.push(control.server);
     log('rankd serving', { query: `${s.host}:${query.port}`, control: `${s.controlHost}:${control.port}`, generation: global.generation });
+    const { discovery } = config;
+    // Registration runs in the background: the server serves even while etcd is unreachable.
+    const registration =
+      discovery &&
+      registerServer(discovery, { listenHost: s.host, queryPort: query.port, controlPort: control.port, version: packageVersion(), startTime }, log);
     return {
       config,
       queryPort: query.port,
@@ -75,9 +88,15 @@ export async function startRankd(configDir: string, override: ConfigOverride = (
       controlToken,
       controller,
       global,
+      registration,
       async stop() {
+        if (registration !== undefined) {
+          await registration.deregister();
+          await new Promise((resolve) => setTimeout(resolve, discovery!.drainMs));
+        }
         await Promise.all(servers.map((srv) => new Promise<void>((resolve) => srv.tryShutdown(() => resolve()))));
         await controller.stop();
+        registration?.close();
       },
     };
   } catch (e) {
