@@ -32,7 +32,7 @@ export function invalidNumberId(id: number): never {
   );
 }
 
-const DECIMAL = /^[0-9]{1,20}$/;
+const DECIMAL = /^[0-9]+$/;
 
 /** Writes the halves of any id to `out` ([lo, hi]); throws RangeError on an invalid id. */
 export function splitId(id: Id, out: Uint32Array = idHalves): void {
@@ -47,7 +47,7 @@ export function splitId(id: Id, out: Uint32Array = idHalves): void {
     out[0] = Number(id & 0xffff_ffffn);
     out[1] = Number(id >> 32n);
   } else if (typeof id === 'string') {
-    if (!DECIMAL.test(id)) throw new RangeError(`invalid id "${id}": expected a decimal string of up to 20 digits`);
+    if (!DECIMAL.test(id)) throw new RangeError(`invalid id "${id}": expected an unsigned decimal integer`);
     if (id.length <= 15) {
       // 15 digits are always below 2^53, so Number is exact.
       const n = Number(id);
