@@ -18,6 +18,7 @@
 import type { TableKind, TableSpec } from '../../globaldb/table.js';
 import { ProblemList } from './config-error.js';
 import { readIniFile } from './ini-file.js';
+import { listedNames } from './listed-names.js';
 import { charCode, int, oneOf, path, readSection, reportUnknownSections, string, type ReadContext } from './schema.js';
 
 const INFO_SECTION = 'GLOBAL_DB_INFO';
@@ -44,7 +45,7 @@ export function readGlobalDbConfig(file: string, env: NodeJS.ProcessEnv = proces
   const ini = readIniFile(file, problems);
   const context: ReadContext = { ini, env, problems };
   const info = readSection(context, INFO_SECTION, infoSchema);
-  const names = listedNames(context, info.names ?? '', info.splitChar ?? ',');
+  const names = listedNames(context, { section: INFO_SECTION, key: 'DBS_NAME' }, info.names ?? '', info.splitChar ?? ',');
   reportUnknownSections(context, [INFO_SECTION, ...names]);
 
   const tables: TableSpec[] = [];
@@ -61,17 +62,4 @@ export function readGlobalDbConfig(file: string, env: NodeJS.ProcessEnv = proces
   }
   problems.throwIfAny();
   return tables;
-}
-
-function listedNames(context: ReadContext, written: string, separator: string): string[] {
-  const names: string[] = [];
-  for (const name of written.split(separator).map((part) => part.trim())) {
-    if (name === '') continue;
-    if (names.includes(name)) {
-      context.problems.add({ file: context.ini.file, section: INFO_SECTION, key: 'DBS_NAME', message: `lists ${JSON.stringify(name)} twice` });
-    } else {
-      names.push(name);
-    }
-  }
-  return names;
 }
