@@ -190,6 +190,7 @@ async function main(): Promise<void> {
     const naiveBest = { rps: 0, p99: 0, c: 0 };
     for (const c of CONCURRENCY) {
       const s = summary(await measure(`127.0.0.1:${naivePort}`, reqs, c));
+      if (s.firstError) rows.push(`  first error: ${s.firstError}`);
       rows.push(`naive server, c=${String(c).padEnd(3)}             ${s.rps.toFixed(0).padStart(8)} req/s  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms`);
       if (s.rps > naiveBest.rps) Object.assign(naiveBest, { rps: s.rps, p99: s.p99, c });
     }

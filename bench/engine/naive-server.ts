@@ -26,35 +26,35 @@ const weights = Array.from(new Float32Array(raw.buffer.slice(raw.byteOffset + he
 const buckets = weights.length - 1;
 
 interface Candidate {
-  item_id: string;
-  feature_ids: number[];
-  feature_values: number[];
+  itemId: string;
+  featureIds: number[];
+  featureValues: number[];
 }
 
 interface Request {
-  user_id: string;
-  user_feature_ids: number[];
-  user_feature_values: number[];
+  userId: string;
+  userFeatureIds: number[];
+  userFeatureValues: number[];
   candidates: Candidate[];
-  top_k: number;
+  topK: number;
 }
 
 function rank(req: Request) {
   let user = weights[0]!;
-  req.user_feature_ids.forEach((f, j) => (user += weights[1 + (f % buckets)]! * req.user_feature_values[j]!));
+  req.userFeatureIds.forEach((f, j) => (user += weights[1 + (f % buckets)]! * req.userFeatureValues[j]!));
   const scored = req.candidates
-    .filter((c) => !blacklist.has(c.item_id))
+    .filter((c) => !blacklist.has(c.itemId))
     .map((c) => {
       let z = user;
-      c.feature_ids.forEach((f, j) => (z += weights[1 + (f % buckets)]! * c.feature_values[j]!));
-      return { item_id: c.item_id, score: 1 / (1 + Math.exp(-z)) };
+      c.featureIds.forEach((f, j) => (z += weights[1 + (f % buckets)]! * c.featureValues[j]!));
+      return { itemId: c.itemId, score: 1 / (1 + Math.exp(-z)) };
     })
     .sort((a, b) => b.score - a.score);
   const perCategory = new Map<string, number>();
   const items = [];
   for (const s of scored) {
-    if (req.top_k && items.length === req.top_k) break;
-    const c = category.get(s.item_id) ?? '0';
+    if (req.topK && items.length === req.topK) break;
+    const c = category.get(s.itemId) ?? '0';
     const n = perCategory.get(c) ?? 0;
     if (n >= 3) continue;
     perCategory.set(c, n + 1);
