@@ -14,6 +14,9 @@ import type { ShardReader } from './shard-reader.js';
 import type { SourceSpec } from './source-spec.js';
 import { ValueFormatError, valueDecoder, type ValueDecoder } from './value-decoder.js';
 
+/** Node timers may fire up to a millisecond early. */
+const CLOCK_SLACK_MS = 2;
+
 export class ShardedSource implements RemoteSource {
   private readonly select: ShardSelector;
   private readonly decode: ValueDecoder;
@@ -76,7 +79,10 @@ export class ShardedSource implements RemoteSource {
       });
     } catch (err) {
       if (err instanceof RemoteError) throw err;
-      throw this.failure(shard.server, false, (err as Error).message ?? String(err), err);
+      const message = (err as Error).message ?? String(err);
+      // A client's own deadline (gRPC, undici) may fire a moment before ours: still our timeout.
+      if (Date.now() >= deadline.at - CLOCK_SLACK_MS) throw this.failure(shard.server, true, `${deadline.describe()}; ${message}`, err);
+      throw this.failure(shard.server, false, message, err);
     }
     if (raw.length !== group.keys.length) {
       throw this.failure(shard.server, false, `answered ${raw.length} values for ${group.keys.length} keys`);
