@@ -4,8 +4,10 @@
  * `max_per_category` items of one category (item attributes from a global map).
  *
  * work_config.ini keys: blacklist (global set), category_map (global map),
- * max_per_category (0 = no cap).
+ * max_per_category (0 = no cap), candidate_table (global kv: key 0 holds the
+ * JSON candidate list ranked when a Call names no candidates, as offline runs do).
  */
+import type { KvTable } from '../globaldb/table.js';
 import type { CandidateBatch, RankOutcome, Work, WorkContext } from '../src/pool/work.js';
 import type { RankBatch } from '../src/rpc/rank-batch.js';
 import { rankBatchFromJson } from '../src/rpc/rank-json.js';
@@ -55,10 +57,27 @@ function selectTop(scores: Float64Array, keep: Uint8Array, k: number, categories
   return Uint32Array.from(out);
 }
 
+/** The default candidates as columns, parsed once per table version (a new generation opens a new table object). */
+const defaults = new WeakMap<KvTable, RankBatch>();
+
+function defaultCandidates(ctx: WorkContext): RankBatch {
+  const table = ctx.global.kv(ctx.params.candidate_table!);
+  let batch = defaults.get(table);
+  if (batch === undefined) {
+    const json = table.getString(0);
+    if (json === undefined) throw new Error(`global table ${table.name} has no candidate list under key 0`);
+    batch = rankBatchFromJson({ candidates: JSON.parse(json) as unknown }, Number.POSITIVE_INFINITY);
+    defaults.set(table, batch);
+  }
+  return batch;
+}
+
 const work: Work = {
   rank,
   call(body, ctx) {
-    const batch = rankBatchFromJson(body, Number(ctx.params.max_candidates ?? 10000));
+    const useDefaults = body.candidates === undefined && ctx.params.candidate_table !== undefined;
+    const parsed = rankBatchFromJson(body, Number(ctx.params.max_candidates ?? 10000));
+    const batch = useDefaults ? { ...defaultCandidates(ctx), ...userPart(parsed) } : parsed;
     const out = rank(batch, ctx);
     const id = (i: number) => String(batch.itemIds[i]);
     return {
@@ -73,5 +92,11 @@ const work: Work = {
     };
   },
 };
+
+/** The request's own fields, laid over shared default candidates. */
+function userPart(b: RankBatch): Partial<RankBatch> {
+  const { api, userId, userIdNumber, userFeatureIds, userFeatureValues, topK, requestId, wantTimings, explain } = b;
+  return { api, userId, userIdNumber, userFeatureIds, userFeatureValues, topK, requestId, wantTimings, explain };
+}
 
 export default work;

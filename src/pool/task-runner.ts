@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { decodeCallRequest, encodeCallResponse } from '../rpc/call-codec.js';
-import { RequestError } from '../rpc/request-error.js';
+import { isRequestError, RequestError } from '../rpc/request-error.js';
 import { decodeRankRequest } from '../rpc/rank-request.js';
 import { encodeRankResponse } from '../rpc/rank-response.js';
 import type { BoundTables } from './bound-tables.js';
@@ -119,7 +119,7 @@ function context(entry: LoadedWork, api: string, requestId: string, deadline: nu
 }
 
 function failure(e: unknown): TaskFailure {
-  if (e instanceof RequestError) return { code: e.code, message: e.message };
+  if (isRequestError(e)) return { code: e.code, message: e.message };
   const err = e as Error;
   return { code: status.INTERNAL, message: err?.message ?? String(e) };
 }

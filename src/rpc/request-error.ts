@@ -19,3 +19,11 @@ export class RequestError extends Error {
 export function invalidArgument(message: string): RequestError {
   return new RequestError(status.INVALID_ARGUMENT, message);
 }
+
+/**
+ * True for a RequestError from any copy of this module: works are compiled
+ * on load from source, so theirs is not the class the engine was built with.
+ */
+export function isRequestError(e: unknown): e is RequestError {
+  return e instanceof Error && e.name === 'RequestError' && typeof (e as RequestError).code === 'number';
+}

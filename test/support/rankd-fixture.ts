@@ -17,16 +17,22 @@ export interface RankdFixture {
 const quiet = () => {};
 
 /**
- * A rankd server on free loopback ports over a temporary copy of the shipped
- * config/ (work modules still point at the repo's workers/).
+ * A temporary copy of the shipped config/ (work modules still point at the
+ * repo's workers/); `root` holds it and is removed by the caller.
  */
-export async function startRankdFixture(adjust: ConfigOverride = () => {}, prepare: (configDir: string) => void = () => {}): Promise<RankdFixture> {
+export function copyConfig(prepare: (configDir: string) => void = () => {}): { root: string; configDir: string } {
   const root = mkdtempSync(path.join(os.tmpdir(), 'rankd-test-'));
   const configDir = path.join(root, 'config');
   cpSync(path.join(packageRoot, 'config'), configDir, { recursive: true, filter: (src) => !src.endsWith('.control-token') });
   const workConfig = path.join(configDir, 'work_config.ini');
   writeFileSync(workConfig, readFileSync(workConfig, 'utf8').replaceAll('../workers/', `${path.join(packageRoot, 'workers')}/`));
   prepare(configDir);
+  return { root, configDir };
+}
+
+/** A rankd server on free loopback ports over a copy of the shipped config/. */
+export async function startRankdFixture(adjust: ConfigOverride = () => {}, prepare: (configDir: string) => void = () => {}): Promise<RankdFixture> {
+  const { root, configDir } = copyConfig(prepare);
   let server: RankdServer;
   try {
     server = await startRankd(
