@@ -1,3 +1,4 @@
+import { readGbdtFile } from './gbdt-file.js';
 import { readIdFile, type ChunkProgress } from './id-file-reader.js';
 import { KvBuilder } from './kv-builder.js';
 import { MapBuilder } from './map-builder.js';
@@ -44,6 +45,8 @@ function readTable(spec: TableSpec, onChunk: ChunkProgress): AnyTable {
     }
     case 'weights':
       return readWeightsFile(spec.file, spec.name, spec.format ?? 'auto', onChunk);
+    case 'gbdt':
+      return readGbdtFile(spec.file, spec.name, onChunk);
     default:
       throw new TypeError(`table "${spec.name}": unknown kind "${(spec as TableSpec).kind}"`);
   }

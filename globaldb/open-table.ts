@@ -1,3 +1,4 @@
+import { SharedGbdtTable } from './gbdt-table.js';
 import { SharedKvTable } from './kv-table.js';
 import { SharedMapTable } from './map-table.js';
 import { SharedSetTable } from './set-table.js';
@@ -19,6 +20,8 @@ export function openTable(image: TableImage): AnyTable {
       return new SharedKvTable(image);
     case 'weights':
       return new SharedWeightsTable(image);
+    case 'gbdt':
+      return new SharedGbdtTable(image);
     default:
       throw new TypeError(`table "${(image as TableImage).name}": unknown kind "${(image as TableImage).kind}"`);
   }

@@ -7,8 +7,9 @@
  * `openTable(image)` (globaldb/open-table.ts) wraps an image in typed views in
  * any thread.
  */
+import type { GbdtTable } from './gbdt-table.js';
 
-export type TableKind = 'set' | 'map' | 'kv' | 'weights';
+export type TableKind = 'set' | 'map' | 'kv' | 'weights' | 'gbdt';
 
 /** An id as users give it: number (< 2^53, the fast path), bigint or decimal string. */
 export type Id = number | bigint | string;
@@ -70,7 +71,7 @@ export interface WeightsTable extends GlobalTable {
   row(i: number): Float32Array;
 }
 
-export type AnyTable = SetTable | MapTable | KvTable | WeightsTable;
+export type AnyTable = SetTable | MapTable | KvTable | WeightsTable | GbdtTable;
 
 /** What to load: produced by the config loader from global_db_config.ini. */
 export interface TableSpec {

@@ -7,7 +7,7 @@
  *
  *   [BLACKLIST]
  *   DB_ID=0                        ; lab_common_so's numbering, accepted and unused
- *   DB_TYPE=1                      ; 1 set, 2 map, 3 kv, 4 weights (rankd), or the words
+ *   DB_TYPE=1                      ; 1 set, 2 map, 3 kv, 4 weights, 5 gbdt (rankd's), or the words
  *   DB_FILE_NAME=data/blacklist.txt
  *   KV_SPLIT_CHAR=9                ; id/value separator as a decimal code, default tab
  *   FORMAT=auto                    ; weights only (rankd): auto, text or binary
@@ -30,9 +30,10 @@ const infoSchema = {
 
 const tableSchema = {
   id: int({ min: 0 }).key('DB_ID').optional(),
-  kind: oneOf<TableKind>({ '1': 'set', '2': 'map', '3': 'kv', '4': 'weights', set: 'set', map: 'map', kv: 'kv', weights: 'weights' }).key(
-    'DB_TYPE',
-  ),
+  kind: oneOf<TableKind>({
+    '1': 'set', '2': 'map', '3': 'kv', '4': 'weights', '5': 'gbdt',
+    set: 'set', map: 'map', kv: 'kv', weights: 'weights', gbdt: 'gbdt',
+  }).key('DB_TYPE'),
   file: path().key('DB_FILE_NAME'),
   // Ids are decimal digits and lines end at CR/LF, so those cannot separate id from value.
   separator: charCode('0123456789\r\n').key('KV_SPLIT_CHAR').default('\t'),

@@ -102,7 +102,7 @@ describe('global_db_config.ini', () => {
       '[GLOBAL_DB_INFO]',
       'DBS_NAME=a,b,c',
       '[a]',
-      'DB_TYPE=5',
+      'DB_TYPE=6',
       'DB_FILE_NAME=a.txt',
       '[b]',
       'DB_TYPE=2',
@@ -113,7 +113,7 @@ describe('global_db_config.ini', () => {
       'FORMAT=text',
     );
     expect(problemsOf(file)).toEqual([
-      '[a] DB_TYPE: "5" is not one of 1, 2, 3, 4, set, map, kv, weights',
+      '[a] DB_TYPE: "6" is not one of 1, 2, 3, 4, 5, set, map, kv, weights, gbdt',
       "[b] DB_FILE_NAME: missing: this key is required (a path, relative to the ini file's folder)",
       '[b] KV_SPLIT_CHAR: "49" is "1", which cannot be used here',
       '[c] DB_FILENAME: unknown key (did you mean DB_FILE_NAME?)',

@@ -136,7 +136,7 @@ describe('loadConfig', () => {
     write('rankd.ini', '');
     const tables = write('global_db_config.ini', '[GLOBAL_DB_INFO]', 'DBS_NAME=a', '[a]', 'DB_TYPE=9', 'DB_FILE_NAME=a.txt');
     expect(configError(() => loadConfig(dir(), { env: {} })).message).toBe(
-      `${tables} [a] DB_TYPE: "9" is not one of 1, 2, 3, 4, set, map, kv, weights`,
+      `${tables} [a] DB_TYPE: "9" is not one of 1, 2, 3, 4, 5, set, map, kv, weights, gbdt`,
     );
   });
 });

@@ -31,6 +31,8 @@ function lookUp(id: string): number | boolean | string | null {
       return t.getString(id) ?? null;
     case 'weights':
       return t.row(Number(id)).reduce((a, b) => a + b, 0);
+    case 'gbdt':
+      return null; // a model has no ids to look up
   }
 }
 
