@@ -14,7 +14,7 @@ export const idHalves = new Uint32Array(2);
 
 /** The high half of a number id (the low half is `id >>> 0`). */
 export function highHalf(id: number): number {
-  return (id / TWO_POW_32) >>> 0;
+  return (id * 2.3283064365386963e-10) >>> 0; // × 2^-32: exact, and quicker than ÷
 }
 
 /**
