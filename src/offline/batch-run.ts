@@ -3,7 +3,6 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { loadConfig } from '../config/load-config.js';
-import { decodeCallResponse, encodeCallRequest } from '../rpc/call-codec.js';
 import { RequestError } from '../rpc/request-error.js';
 import { startEngine } from '../server/engine.js';
 import { OrderedWriter } from './ordered-writer.js';
@@ -22,7 +21,7 @@ export interface BatchOptions {
   /** JSON lines {"key":…,"code":…,"message":…} for keys that failed. */
   errors?: string;
   threads?: number;
-  /** Requests in flight (default: 4 per pool thread). */
+  /** Batches of keys in flight (default: 4 per pool thread). */
   concurrency?: number;
   resume: boolean;
   deadlineMs?: number;
@@ -30,6 +29,9 @@ export interface BatchOptions {
   /** Where progress goes (stderr by default). */
   report?: (s: string) => void;
 }
+
+/** Keys per pool task. */
+const BATCH = 16;
 
 export interface BatchSummary {
   done: number;
@@ -66,18 +68,39 @@ export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
   let seq = 0;
   const inFlight = new Set<Promise<void>>();
 
-  const one = async (n: number, key: string, body: string): Promise<void> => {
+  // Keys travel to the pool in small batches: one dispatch per batch, not per key.
+  let chunk: { n: number; key: string; body: string }[] = [];
+  const runChunk = async (keys: typeof chunk): Promise<void> => {
+    let results: (string | { code: number; message: string })[];
     try {
-      const reply = await engine.dispatch.run('call', encodeCallRequest(body), Date.now() + deadlineMs);
-      answered++;
-      await writer.put(n, `{"key":${JSON.stringify(key)},"response":${decodeCallResponse(reply)}}`);
+      results = await engine.dispatch.pool.runCallBatch(
+        keys.map((k) => k.body),
+        Date.now() + deadlineMs * keys.length,
+      );
     } catch (e) {
-      failed++;
       const err = e instanceof RequestError ? e : new RequestError(status.INTERNAL, String(e));
-      errors?.write(`${JSON.stringify({ key, code: status[err.code], message: err.message })}\n`);
-      await writer.put(n, null);
+      results = keys.map(() => ({ code: err.code, message: err.message }));
+    }
+    for (let i = 0; i < keys.length; i++) {
+      const { n, key } = keys[i]!;
+      const r = results[i]!;
+      if (typeof r === 'string') {
+        answered++;
+        await writer.put(n, `{"key":${JSON.stringify(key)},"response":${r}}`);
+      } else {
+        failed++;
+        errors?.write(`${JSON.stringify({ key, code: status[r.code], message: r.message })}\n`);
+        await writer.put(n, null);
+      }
     }
     progress.update(answered + failed, failed);
+  };
+  const flush = async (): Promise<void> => {
+    if (chunk.length === 0) return;
+    const p = runChunk(chunk).finally(() => inFlight.delete(p));
+    chunk = [];
+    inFlight.add(p);
+    if (inFlight.size >= concurrency) await Promise.race(inFlight);
   };
 
   try {
@@ -93,10 +116,10 @@ export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
         await writer.put(n, null);
         continue;
       }
-      const p = one(n, key, body).finally(() => inFlight.delete(p));
-      inFlight.add(p);
-      if (inFlight.size >= concurrency) await Promise.race(inFlight);
+      chunk.push({ n, key, body });
+      if (chunk.length === BATCH) await flush();
     }
+    await flush();
     await Promise.all(inFlight);
   } finally {
     await engine.stop();

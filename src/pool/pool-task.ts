@@ -3,8 +3,10 @@ import type { GenerationLink } from './generation-message.js';
 
 /** What the main thread hands a pool thread: request bytes, decoded there (DESIGN rule 1). */
 export interface PoolTask {
-  method: 'rank' | 'call' | 'ping';
+  method: 'rank' | 'call' | 'ping' | 'call-batch';
   bytes: Uint8Array;
+  /** For 'call-batch': Call bodies (JSON text), answered in order. */
+  bodies?: string[];
   /** Epoch milliseconds. */
   deadline: number;
 }

@@ -26,7 +26,7 @@ try {
 }
 await binding.ready();
 
-export default async function runTask(task: PoolTask): Promise<Uint8Array | TaskFailure | PingReply> {
+export default async function runTask(task: PoolTask): Promise<Uint8Array | TaskFailure | PingReply | (string | TaskFailure)[]> {
   if (runner === undefined) {
     if (task.method === 'ping') throw new Error(loadFailure);
     return { code: status.INTERNAL, message: `works failed to load: ${loadFailure}` };
@@ -36,6 +36,7 @@ export default async function runTask(task: PoolTask): Promise<Uint8Array | Task
     binding.leave(tables);
     return { ...loaded, generation: tables.generation };
   }
+  if (task.method === 'call-batch') return runner.runCallBatch(task.bodies ?? [], task.deadline);
   const reply = await runner.run(task);
   return reply instanceof Uint8Array ? (Piscina.move(reply) as unknown as Uint8Array) : reply;
 }

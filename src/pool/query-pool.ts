@@ -5,7 +5,7 @@ import type { WorkSpec } from '../config/work-spec.js';
 import { RequestError } from '../rpc/request-error.js';
 import type { GenerationPublisher } from './generation-publisher.js';
 import { isThreadHello } from './generation-message.js';
-import { isTaskFailure, type PingReply, type PoolTask, type PoolThreadData } from './pool-task.js';
+import { isTaskFailure, type PingReply, type PoolTask, type PoolThreadData, type TaskFailure } from './pool-task.js';
 import { threadScript } from './thread-script.js';
 
 export interface QueryPoolOptions {
@@ -78,6 +78,17 @@ export class QueryPool {
       throw asRequestError(e, this.options.queueSize);
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /** Call bodies answered in order, in one task: JSON replies, or failures. */
+  async runCallBatch(bodies: string[], deadline: number): Promise<(string | TaskFailure)[]> {
+    if (this.closing) throw new RequestError(status.UNAVAILABLE, 'the pool is closing');
+    const task: PoolTask = { method: 'call-batch', bytes: new Uint8Array(0), bodies, deadline };
+    try {
+      return (await this.pool.run(task)) as (string | TaskFailure)[];
+    } catch (e) {
+      throw asRequestError(e, this.options.queueSize);
     }
   }
 

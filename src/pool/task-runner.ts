@@ -63,7 +63,28 @@ export class TaskRunner {
   }
 
   private async call(task: PoolTask, tables: BoundTables): Promise<Uint8Array> {
-    const json = decodeCallRequest(task.bytes);
+    return encodeCallResponse(await this.callJson(decodeCallRequest(task.bytes), task.deadline, tables));
+  }
+
+  /**
+   * Many Call bodies in one task (the offline runner): one dispatch for the
+   * lot, so per-task costs are paid once per batch, not once per key.
+   */
+  async runCallBatch(bodies: readonly string[], deadline: number): Promise<(string | TaskFailure)[]> {
+    const tables = this.tables.enter();
+    try {
+      const out: (string | TaskFailure)[] = [];
+      for (const body of bodies) {
+        if (Date.now() >= deadline) out.push({ code: status.DEADLINE_EXCEEDED, message: 'deadline passed before the request started' });
+        else out.push(await this.callJson(body, deadline, tables).catch(failure));
+      }
+      return out;
+    } finally {
+      this.tables.leave(tables);
+    }
+  }
+
+  private async callJson(json: string, deadline: number, tables: BoundTables): Promise<string> {
     let body: unknown;
     try {
       body = JSON.parse(json);
@@ -80,8 +101,8 @@ export class TaskRunner {
     const entry = this.workFor(fields.api);
     if (entry.work.call === undefined) throw new RequestError(status.UNIMPLEMENTED, `api "${fields.api}" takes Rank, not Call`);
     const requestId = typeof fields.request_id === 'string' ? fields.request_id : '';
-    const result = await entry.work.call(fields, context(entry, fields.api, requestId, task.deadline, tables));
-    return encodeCallResponse(JSON.stringify(result ?? null));
+    const result = await entry.work.call(fields, context(entry, fields.api, requestId, deadline, tables));
+    return JSON.stringify(result ?? null);
   }
 
   private workFor(api: string): LoadedWork {
