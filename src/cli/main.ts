@@ -1,5 +1,6 @@
 import { callCommand, callHelp } from './call-command.js';
 import { discoverCommand, discoverHelp } from './discover-command.js';
+import { featuresCommand, featuresHelp } from './features-command.js';
 import { runCommand, runHelp } from './run-command.js';
 import { serveCommand, serveHelp } from './serve-command.js';
 
@@ -12,6 +13,7 @@ Commands:
   run       run works over a file of keys offline (rankd run --help)
   call      send one Call to rankd servers (rankd call --help)
   discover  list the servers registered in etcd (rankd discover --help)
+  features  hash field=value features into model rows (rankd features --help)
 
 Example:
   rankd serve --config config
@@ -22,6 +24,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<void>; help: s
   run: { run: runCommand, help: runHelp },
   call: { run: callCommand, help: callHelp },
   discover: { run: discoverCommand, help: discoverHelp },
+  features: { run: featuresCommand, help: featuresHelp },
 };
 
 async function main(argv: string[]): Promise<void> {
