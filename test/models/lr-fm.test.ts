@@ -3,7 +3,8 @@ import fm from '../../algorithms/fm.js';
 import lr from '../../algorithms/lr.js';
 import { buildWeightsTable } from '../../globaldb/weights-table.js';
 import { BoundTables } from '../../src/pool/bound-tables.js';
-import { candidateBatch, type Features } from './candidate-batch.js';
+import { candidateBatch } from './candidate-batch.js';
+import { fmReference } from './fm-reference.js';
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
@@ -86,27 +87,12 @@ describe('fm', () => {
     const k = 8;
     const w = Array.from({ length: rows }, () => [next()]);
     const v = Array.from({ length: rows }, () => Array.from({ length: k }, next));
-    const f32 = (x: number) => Math.fround(x);
-    const reference = (features: Features): number => {
-      let z = f32(w[0]![0]!);
-      for (const [id, x] of features) z += f32(w[1 + (id % (rows - 1))]![0]!) * f32(x);
-      for (let a = 0; a < features.length; a++) {
-        for (let b = a + 1; b < features.length; b++) {
-          const [ia, xa] = features[a]!;
-          const [ib, xb] = features[b]!;
-          let dot = 0;
-          for (let f = 0; f < k; f++) dot += f32(v[1 + (ia % (rows - 1))]![f]!) * f32(v[1 + (ib % (rows - 1))]![f]!);
-          z += dot * f32(xa) * f32(xb);
-        }
-      }
-      return sigmoid(z);
-    };
     const randomFeatures = (n: number): Features => Array.from({ length: n }, () => [Math.floor((next() + 0.5) * 2 ** 32), next() * 4]);
     const user = randomFeatures(5);
     const candidates = Array.from({ length: 20 }, (_, i) => randomFeatures(i * 2));
     const batch = candidateBatch(candidates, user);
     fm.create('fm_random', { weights: 'w', factors: 'v' }).run(batch, tables({ w, v }));
-    candidates.forEach((c, i) => expect(batch.scores[i]).toBeCloseTo(reference([...user, ...c]), 12));
+    candidates.forEach((c, i) => expect(batch.scores[i]).toBeCloseTo(fmReference(w, v, [...user, ...c]), 12));
   });
 
   it('skips candidates a filter dropped', () => {
