@@ -84,6 +84,24 @@ describe('1M random ids against a JS Map', () => {
     expect(t.has(100_001n << 32n)).toBe(false);
   });
 
+  it('small tables, where probe runs often wrap past the end, find every id and only those', () => {
+    const next = random32(6);
+    let wrong = 0;
+    for (let round = 0; round < 2000; round++) {
+      const n = 1 + (next() % 60);
+      const ids = randomSafeIds(n, round);
+      const builder = new MapBuilder('small');
+      ids.forEach((id, i) => builder.add(id, i));
+      builder.add(ids[0]!, 1_000_000); // a repeat, last wins
+      const t = builder.build();
+      ids.forEach((id, i) => {
+        if (t.get(id) !== (i === 0 ? 1_000_000 : i)) wrong++;
+      });
+      for (const id of randomSafeIds(50, 10_000 + round)) if (t.has(id)) wrong++;
+    }
+    expect(wrong).toBe(0);
+  });
+
   it('a table sized for many repeats shrinks to the distinct ids', () => {
     const builder = new MapBuilder('repeats');
     for (let i = 0; i < 100_000; i++) builder.add(i % 1000, i);
