@@ -35,6 +35,7 @@ const SPACE = 32;
 const HASH = 35;
 const ZERO = 48;
 const NINE = 57;
+const POW10 = new Float64Array([1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9]);
 const SET = 0;
 const MAP = 1;
 const KV = 2;
@@ -74,13 +75,25 @@ export function readIdFile(file: string, target: IdFileTarget, separator: string
           }
           throw new LoadError(file, line, badId(buf, lineStart, sep));
         }
-        // Digits accumulate in a double: exact while below 2^53, and at or
-        // above 2^53 whenever the true value is (rounding is monotonic).
+        // Digits go into a small integer nine at a time (integer steps are
+        // several times quicker than double ones), groups into a double:
+        // exact while below 2^53, and at or above 2^53 whenever the true
+        // value is (each step rounds monotonically).
         let v = 0;
-        do {
-          v = v * 10 + (c - ZERO);
+        let group = c - ZERO;
+        let digits = 1;
+        c = buf[++p]!;
+        while (c >= ZERO && c <= NINE) {
+          if (digits === 9) {
+            v = v * 1e9 + group;
+            group = 0;
+            digits = 0;
+          }
+          group = group * 10 + (c - ZERO);
+          digits++;
           c = buf[++p]!;
-        } while (c >= ZERO && c <= NINE);
+        }
+        v = v * POW10[digits]! + group;
         let lo: number;
         let hi: number;
         if (v <= 9007199254740991) {
@@ -104,12 +117,21 @@ export function readIdFile(file: string, target: IdFileTarget, separator: string
           throw new LoadError(file, line, badId(buf, lineStart, sep));
         } else if (mode === MAP) {
           const valueStart = ++p;
+          let group = 0;
+          let digits = 0;
           let value = 0;
           c = buf[p]!;
           while (c >= ZERO && c <= NINE) {
-            value = value * 10 + (c - ZERO);
+            if (digits === 9) {
+              value = value * 1e9 + group;
+              group = 0;
+              digits = 0;
+            }
+            group = group * 10 + (c - ZERO);
+            digits++;
             c = buf[++p]!;
           }
+          value = value * POW10[digits]! + group;
           const valueEnd = p;
           if (c === CR) c = buf[++p]!;
           if (c !== NL || valueEnd === valueStart) {

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { readGbdtFile } from './gbdt-file.js';
 import { readIdFile, type ChunkProgress } from './id-file-reader.js';
 import { KvBuilder } from './kv-builder.js';
@@ -26,20 +27,33 @@ export function loadTableFile(spec: TableSpec, onProgress?: (p: LoadProgress) =>
   return table;
 }
 
+/**
+ * Entries to reserve room for, from the file size: a guess on the short
+ * side of typical lines, so the entry log rarely has to grow (each growth
+ * copies it) without reserving much more than needed.
+ */
+function expectedEntries(file: string, bytesPerLine: number): number {
+  try {
+    return Math.min(Math.ceil(statSync(file).size / bytesPerLine), 1 << 28);
+  } catch {
+    return 1024; // the reader reports a missing file properly
+  }
+}
+
 function readTable(spec: TableSpec, onChunk: ChunkProgress): AnyTable {
   switch (spec.kind) {
     case 'set': {
-      const builder = new SetBuilder(spec.name);
+      const builder = new SetBuilder(spec.name, expectedEntries(spec.file, 12));
       readIdFile(spec.file, { kind: 'set', builder }, spec.separator, onChunk);
       return builder.build();
     }
     case 'map': {
-      const builder = new MapBuilder(spec.name);
+      const builder = new MapBuilder(spec.name, expectedEntries(spec.file, 20));
       readIdFile(spec.file, { kind: 'map', builder }, spec.separator ?? '\t', onChunk);
       return builder.build();
     }
     case 'kv': {
-      const builder = new KvBuilder(spec.name);
+      const builder = new KvBuilder(spec.name, expectedEntries(spec.file, 32));
       readIdFile(spec.file, { kind: 'kv', builder }, spec.separator ?? '\t', onChunk);
       return builder.build();
     }
