@@ -13,7 +13,7 @@ export const TWO_POW_32 = 4294967296;
 export const idHalves = new Uint32Array(2);
 
 /** The high half of a number id (the low half is `id >>> 0`). */
-export function highHalf(id: number): number {
+function highHalf(id: number): number {
   return (id * 2.3283064365386963e-10) >>> 0; // × 2^-32: exact, and quicker than ÷
 }
 
@@ -22,7 +22,7 @@ export function highHalf(id: number): number {
  * check covers negatives, fractions, NaN and ±Infinity; numbers above 2^53−1
  * are refused because a larger id may already have been rounded into them.
  */
-export function isNumberId(id: number, lo: number, hi: number): boolean {
+function isNumberId(id: number, lo: number, hi: number): boolean {
   return hi * TWO_POW_32 + lo === id && id <= Number.MAX_SAFE_INTEGER;
 }
 
@@ -62,11 +62,6 @@ export function splitId(id: Id, out: Uint32Array = idHalves): void {
   } else {
     throw new TypeError(`invalid id of type ${typeof id}: expected number, bigint or decimal string`);
   }
-}
-
-/** The id as a bigint, from its halves. */
-export function joinHalves(lo: number, hi: number): bigint {
-  return (BigInt(hi) << 32n) | BigInt(lo);
 }
 
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
