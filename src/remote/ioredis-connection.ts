@@ -11,8 +11,6 @@ export function ioredisConnectionOptions(spec: RedisSourceSpec) {
     // UpdateDb) find a warm connection; a server that is not there costs a
     // reconnect attempt every 2 s, nothing else.
     lazyConnect: false,
-    // Concurrent reads of one thread share writes to the socket.
-    enableAutoPipelining: true,
     connectTimeout: Math.max(1000, spec.timeoutMs),
     // A server that accepts and never answers is dropped (and reconnected)
     // instead of holding queued commands forever.

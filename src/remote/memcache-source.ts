@@ -25,11 +25,9 @@ const silent = { log: () => {} };
 class MemcacheShard implements ShardReader {
   readonly server: string;
   private readonly client: memjs.Client;
-  private readonly prefix: string;
 
   constructor(spec: MemcacheSourceSpec, address: ServerAddress) {
     this.server = serverText(address);
-    this.prefix = spec.keyPrefix;
     this.client = memjs.Client.create(this.server, {
       // In seconds. Ours fire first (and say "timed out"); memjs's then drop the dead socket.
       timeout: (2 * spec.timeoutMs) / 1000,
@@ -43,7 +41,7 @@ class MemcacheShard implements ShardReader {
   }
 
   read(keys: string[]): Promise<RawValue[]> {
-    return Promise.all(keys.map((key) => this.client.get(this.prefix + key).then((reply) => reply.value)));
+    return Promise.all(keys.map((key) => this.client.get(key).then((reply) => reply.value)));
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,10 @@
 /**
- * Standalone Redis: one ioredis client per server; a read is one MGET per
- * server, and auto-pipelining lets concurrent requests share socket writes.
+ * Standalone Redis: one ioredis client per server, a read is one MGET per
+ * server. Concurrent reads are pipelined on the connection as they come
+ * (ioredis writes each command at once and matches replies in order).
+ * ioredis's auto-pipelining is off here: it keeps one batch in flight per
+ * client and queues the rest behind it, which measured at half the
+ * throughput and twice the CPU per read for 200-key MGETs at 16 in flight.
  */
 import { Redis } from 'ioredis';
 import { closeIoredis, ioredisConnectionOptions, IoredisState } from './ioredis-connection.js';
@@ -22,12 +26,10 @@ class RedisShard implements ShardReader {
   readonly server: string;
   private readonly client: Redis;
   private readonly connection: IoredisState;
-  private readonly prefix: string;
   private readonly bytes: boolean;
 
   constructor(spec: RedisSourceSpec, address: ServerAddress) {
     this.server = serverText(address);
-    this.prefix = spec.keyPrefix;
     this.bytes = decoderNeedsBytes(spec.compress);
     this.client = new Redis({
       ...ioredisConnectionOptions(spec),
@@ -40,8 +42,7 @@ class RedisShard implements ShardReader {
   }
 
   read(keys: string[]): Promise<RawValue[]> {
-    const stored = this.prefix === '' ? keys : keys.map((key) => this.prefix + key);
-    return this.bytes ? this.client.mgetBuffer(stored) : this.client.mget(stored);
+    return this.bytes ? this.client.mgetBuffer(keys) : this.client.mget(keys);
   }
 
   downReason(): string | undefined {

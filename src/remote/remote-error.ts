@@ -33,6 +33,8 @@ export class RemoteError extends RequestError {
       failure.timedOut ? status.DEADLINE_EXCEEDED : status.UNAVAILABLE,
       `remote source "${failure.source}"${where === '' ? '' : ` (${where})`}: ${failure.reason}`,
     );
+    // RequestError fixes its name's type; stack traces should still say what this is.
+    Object.defineProperty(this, 'name', { value: 'RemoteError' });
     this.source = failure.source;
     this.server = failure.server;
     this.timedOut = failure.timedOut;

@@ -9,8 +9,13 @@ export function keyText(key: RemoteKey): string {
   throw new TypeError(`a remote key must be a finite number, a bigint or a string, not ${String(key)}`);
 }
 
-export function keyTexts(keys: readonly RemoteKey[]): string[] {
+/** The stored names of `keys`: each key's text after `prefix`. */
+export function storedKeys(keys: readonly RemoteKey[], prefix: string): string[] {
   const texts = new Array<string>(keys.length);
-  for (let i = 0; i < keys.length; i++) texts[i] = keyText(keys[i]!);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    // Finite numbers (the common case: item ids) skip keyText's checks.
+    texts[i] = typeof key === 'number' && key - key === 0 ? prefix + key : prefix + keyText(key);
+  }
   return texts;
 }

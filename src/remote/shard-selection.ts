@@ -1,6 +1,6 @@
 /**
  * Which server of a source reads which keys. `hash` sends each key to
- * murmur3(key text) % servers (the same hash rankd uses for plan buckets,
+ * murmur3(stored key, key_prefix included) % servers (the same hash rankd uses for plan buckets,
  * so writers in any language can place keys where rankd looks for them);
  * `random` sends a whole read to one server picked at random (replicas).
  */

@@ -6,13 +6,13 @@
 import { InFlightReads } from './in-flight-reads.js';
 import { ReadDeadline } from './read-deadline.js';
 import { RemoteError } from './remote-error.js';
-import { keyText, keyTexts, type RemoteKey } from './remote-key.js';
+import { storedKeys, type RemoteKey } from './remote-key.js';
 import type { RemoteSource } from './remote-source.js';
 import type { RawValue, RemoteValue } from './remote-value.js';
 import { shardSelector, type ShardGroup, type ShardSelector } from './shard-selection.js';
 import type { ShardReader } from './shard-reader.js';
 import type { SourceSpec } from './source-spec.js';
-import { ValueFormatError, valueDecoder, type ValueDecoder } from './value-decoder.js';
+import { decodesToItself, ValueFormatError, valueDecoder, type ValueDecoder } from './value-decoder.js';
 
 /** Node timers may fire up to a millisecond early. */
 const CLOCK_SLACK_MS = 2;
@@ -20,6 +20,9 @@ const CLOCK_SLACK_MS = 2;
 export class ShardedSource implements RemoteSource {
   private readonly select: ShardSelector;
   private readonly decode: ValueDecoder;
+  private readonly textIsValue: boolean;
+  /** Prepended to every key's text; servers and shard selection see the stored key. */
+  private readonly keyPrefix: string;
   private readonly reads = new InFlightReads();
   private closing: Promise<void> | undefined;
 
@@ -29,6 +32,8 @@ export class ShardedSource implements RemoteSource {
   ) {
     this.select = shardSelector(spec.select, shards.length);
     this.decode = valueDecoder(spec.value, spec.compress);
+    this.textIsValue = decodesToItself(spec.value, spec.compress);
+    this.keyPrefix = 'keyPrefix' in spec ? spec.keyPrefix : '';
   }
 
   /** Reads running now (for tests and metrics). */
@@ -37,14 +42,14 @@ export class ShardedSource implements RemoteSource {
   }
 
   async get(key: RemoteKey, deadline: number): Promise<RemoteValue | null> {
-    const [value] = await this.read([keyText(key)], deadline);
+    const [value] = await this.mget([key], deadline);
     return value ?? null;
   }
 
   mget(keys: readonly RemoteKey[], deadline: number): Promise<(RemoteValue | null)[]> {
     let texts: string[];
     try {
-      texts = keyTexts(keys);
+      texts = storedKeys(keys, this.keyPrefix);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -91,6 +96,7 @@ export class ShardedSource implements RemoteSource {
   }
 
   private decodeAll(shard: ShardReader, keys: string[], raw: RawValue[]): (RemoteValue | null)[] {
+    if (this.textIsValue) return textValues(raw);
     const values = new Array<RemoteValue | null>(raw.length);
     for (let i = 0; i < raw.length; i++) {
       const item = raw[i];
@@ -111,6 +117,15 @@ export class ShardedSource implements RemoteSource {
   private failure(server: string | undefined, timedOut: boolean, reason: string, cause?: unknown): RemoteError {
     return new RemoteError({ source: this.spec.name, type: this.spec.type, server, timedOut, reason, cause });
   }
+}
+
+/** Plain string values: the client's array itself (it is ours), bytes made text, undefined made null. */
+function textValues(raw: RawValue[]): (string | null)[] {
+  for (let i = 0; i < raw.length; i++) {
+    const item = raw[i];
+    if (typeof item !== 'string') raw[i] = item === null || item === undefined ? null : item.toString('utf8');
+  }
+  return raw as (string | null)[];
 }
 
 /** Group results back into the order of the read's keys. */

@@ -16,6 +16,11 @@ export function decoderNeedsBytes(compress: Compression): boolean {
   return compress !== 'none';
 }
 
+/** Plain strings, uncompressed: stored text is the value, so a read can skip decoding text values. */
+export function decodesToItself(format: ValueFormat, compress: Compression): boolean {
+  return format.kind === 'string' && compress === 'none';
+}
+
 export function valueDecoder(format: ValueFormat, compress: Compression): ValueDecoder {
   const decodeText = textDecoder(format);
   if (compress === 'none') return (raw) => decodeText(typeof raw === 'string' ? raw : raw.toString('utf8'));

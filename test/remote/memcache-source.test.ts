@@ -62,7 +62,7 @@ describe('memcache source', () => {
     await Promise.all(
       keys.map((key, i) => {
         if (i % 10 === 9) return undefined;
-        const shard = shardOf(String(key), 3);
+        const shard = shardOf(`h:${key}`, 3);
         perServer[shard]!++;
         return writers[shard]!.set(`h:${key}`, `v${key}`, {});
       }),

@@ -1,6 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { clusterSlot } from '../../src/remote/cluster-slot.js';
 import { createSource } from '../../src/remote/create-source.js';
 import type { RemoteSource } from '../../src/remote/remote-source.js';
 import type { RedisSourceSpec } from '../../src/remote/source-spec.js';
@@ -9,6 +10,14 @@ import { expectRemoteFailure } from './expect-failure.js';
 import { clusterSpec } from './source-specs.js';
 
 const later = (ms = 10_000): number => Date.now() + ms;
+
+/** Port of the master serving `slot`, from CLUSTER SLOTS. */
+async function ownerOf(client: Redis, slot: number): Promise<number> {
+  const ranges = (await client.cluster('SLOTS')) as unknown as [number, number, [string, number]][];
+  const range = ranges.find(([from, to]) => from <= slot && slot <= to);
+  if (range === undefined) throw new Error(`no node serves slot ${slot}`);
+  return range[2][1];
+}
 
 describe('redis-cluster source (3 masters)', () => {
   let cluster: RedisCluster;
@@ -59,6 +68,33 @@ describe('redis-cluster source (3 masters)', () => {
       { ids: [], scores: new Float64Array(0) },
       null,
     ]);
+  });
+
+  it('follows a slot that moved to another master after the client learnt the slot map', async () => {
+    const source = open(clusterSpec('moving', ports(), { timeoutMs: 5000 }));
+    const clients = cluster.nodes.map((node) => new Redis(node.port, '127.0.0.1'));
+    try {
+      // A key whose slot holds no other key (only an empty slot can be reassigned directly).
+      let key = '';
+      let owner = 0;
+      for (let n = 0; key === ''; n++) {
+        const candidate = `moving-${n}`;
+        owner = await ownerOf(clients[0]!, clusterSlot(candidate));
+        const holder = clients[cluster.nodes.findIndex((node) => node.port === owner)]!;
+        if (Number(await holder.cluster('COUNTKEYSINSLOT', clusterSlot(candidate))) === 0) key = candidate;
+      }
+      const slot = clusterSlot(key);
+      expect(await source.get(key, later())).toBeNull(); // the client now knows the slot map
+      const ids = await Promise.all(clients.map(async (c) => String(await c.cluster('MYID'))));
+      const target = clients.findIndex((_, i) => cluster.nodes[i]!.port !== owner);
+      // An empty slot moves by telling every node its new owner, the new owner first.
+      for (const c of [clients[target]!, ...clients.filter((_, i) => i !== target)]) await c.cluster('SETSLOT', slot, 'NODE', ids[target]!);
+      await clients[target]!.set(key, 'moved here');
+      expect(await source.get(key, later())).toBe('moved here');
+      expect(await source.mget([key, 'other-key'], later())).toEqual(['moved here', null]);
+    } finally {
+      for (const c of clients) c.disconnect();
+    }
   });
 
   it('fails within timeout_ms + 50 ms when the cluster is down, naming the source and its nodes', async () => {

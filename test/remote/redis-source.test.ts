@@ -74,7 +74,7 @@ describe('redis source', () => {
       server: `127.0.0.1:${redis.port}`,
       withinMs: 1000,
       timedOut: false,
-      says: /the value of key "5" is not JSON/,
+      says: /the value of key "badjson:5" is not JSON/,
     });
   });
 

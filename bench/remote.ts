@@ -1,0 +1,110 @@
+/**
+ * npm run bench:remote [-- --quick]
+ *
+ * Reads of 200 keys per request from one local Redis, 16 requests in flight,
+ * side by side in one run: rankd's remote source (as a work reads it), one
+ * plain ioredis MGET per request on a shared client, and a naive client that
+ * connects per request and sends 200 sequential GETs (lab_common_so's
+ * adapters). Runs alternate between the three so drift on this shared
+ * machine hits all alike; figures are medians of the runs.
+ */
+import os from 'node:os';
+import { Redis } from 'ioredis';
+import { startRedis } from '../test/support/redis.js';
+import { median, type LoadResult } from './engine/rank-load.js';
+import { runReadLoad } from './remote/read-load.js';
+import { KEY_PREFIX, naiveReader, plainMgetReader, rankdSourceReader, type ReadContestant } from './remote/redis-readers.js';
+
+const quick = process.argv.includes('--quick');
+const RUNS = quick ? 3 : 5;
+const SECONDS = quick ? 2 : 5;
+const CONCURRENCY = 16;
+const KEYS_PER_REQUEST = 200;
+const STORED_KEYS = 100_000;
+const VALUE_BYTES = 100;
+
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Stores STORED_KEYS values (ids < 2^40) and returns 64 requests of KEYS_PER_REQUEST ids, 1 in 10 missing. */
+async function seed(port: number): Promise<number[][]> {
+  const next = random(42);
+  const ids = Array.from({ length: STORED_KEYS }, () => 1 + Math.floor(next() * 2 ** 40));
+  const writer = new Redis(port, '127.0.0.1', { enableAutoPipelining: true });
+  for (let i = 0; i < ids.length; i += 1000) {
+    const batch: string[] = [];
+    for (const id of ids.slice(i, i + 1000)) batch.push(KEY_PREFIX + id, `${id}:`.padEnd(VALUE_BYTES, 'x'));
+    await writer.mset(batch);
+  }
+  await writer.quit();
+  return Array.from({ length: 64 }, () =>
+    Array.from({ length: KEYS_PER_REQUEST }, () => (next() < 0.1 ? 2 ** 41 + Math.floor(next() * 1e6) : ids[Math.floor(next() * ids.length)]!)),
+  );
+}
+
+/** Every contestant must read the same values before anything is timed. */
+async function checkAgree(contestants: ReadContestant[]): Promise<void> {
+  const answers = await Promise.all(contestants.map((c) => c.read(0)));
+  const expected = JSON.stringify(answers[0]);
+  contestants.forEach((c, i) => {
+    if (JSON.stringify(answers[i]) !== expected) throw new Error(`${c.name} read different values`);
+  });
+}
+
+function summary(results: LoadResult[]) {
+  return {
+    rps: median(results.map((r) => r.rps)),
+    p50: median(results.map((r) => r.p50Ms)),
+    p99: median(results.map((r) => r.p99Ms)),
+    failed: results.reduce((n, r) => n + r.failed, 0),
+    firstError: results.find((r) => r.firstError)?.firstError,
+  };
+}
+
+async function main(): Promise<void> {
+  const redis = await startRedis();
+  try {
+    const requests = await seed(redis.port);
+    const contestants = [naiveReader(redis.port, requests), plainMgetReader(redis.port, requests), rankdSourceReader(redis.port, requests)];
+    await checkAgree(contestants);
+    const results = contestants.map(() => [] as LoadResult[]);
+    for (const c of contestants) await runReadLoad(c.read, CONCURRENCY, 300); // warm-up: connections, JIT
+    for (let r = 0; r < RUNS; r++) {
+      for (const [i, c] of contestants.entries()) results[i]!.push(await runReadLoad(c.read, CONCURRENCY, SECONDS * 1000));
+    }
+    await Promise.all(contestants.map((c) => c.close()));
+
+    const [naive, plain, rankd] = results.map(summary) as [ReturnType<typeof summary>, ReturnType<typeof summary>, ReturnType<typeof summary>];
+    const failed = naive.failed + plain.failed + rankd.failed;
+    process.stdout.write(
+      `bench:remote (${quick ? 'quick' : 'full'}; ${os.cpus().length} cores, ${os.cpus()[0]?.model}; ${KEYS_PER_REQUEST} keys/request of ${VALUE_BYTES} B, ` +
+        `${CONCURRENCY} in flight; medians of ${RUNS} × ${SECONDS}s)\n`,
+    );
+    for (const [i, c] of contestants.entries()) {
+      const s = [naive, plain, rankd][i]!;
+      process.stdout.write(`  ${c.name.padEnd(34)} ${s.rps.toFixed(0).padStart(8)} req/s  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms\n`);
+      if (s.firstError) process.stdout.write(`    ${s.failed} failed; first error: ${s.firstError}\n`);
+    }
+    const result = {
+      bench: 'remote',
+      rps: Math.round(rankd.rps),
+      p99_ms: Number(rankd.p99.toFixed(2)),
+      vs_naive: Number((rankd.rps / naive.rps).toFixed(2)),
+      vs_plain_mget: Number((rankd.rps / plain.rps).toFixed(2)),
+      failed,
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await redis.destroy();
+  }
+}
+
+await main();
