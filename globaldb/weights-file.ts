@@ -76,10 +76,24 @@ function readBinary(file: string, name: string, onChunk?: ChunkProgress): Shared
       onChunk?.(0, WEIGHTS_HEADER_BYTES + at, size);
     }
     if (!HOST_LITTLE_ENDIAN) swapFloat32Bytes(bytes);
+    const values = new Float32Array(buffer);
+    const bad = firstNonFinite(values);
+    if (bad >= 0) {
+      throw new LoadError(file, 0, `value ${values[bad]} at row ${Math.floor(bad / cols)}, column ${bad % cols} is not a finite number`);
+    }
     return new SharedWeightsTable(weightsImage(name, rows, cols, buffer));
   } finally {
     closeSync(fd);
   }
+}
+
+/** Index of the first NaN or infinite value, or -1: text files cannot hold those, binary ones must not either. */
+function firstNonFinite(values: Float32Array): number {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v - v !== 0) return i;
+  }
+  return -1;
 }
 
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -140,6 +154,8 @@ function readText(file: string, name: string, onChunk?: ChunkProgress): SharedWe
           }
           const n = Number(latin1(buf, start, i));
           if (Number.isNaN(n)) throw new LoadError(file, line, `bad number "${latin1(buf, start, i)}"`);
+          // "1e39" passes the character check but is Infinity as a float32.
+          if (!Number.isFinite(Math.fround(n))) throw new LoadError(file, line, `number "${latin1(buf, start, i)}" is out of float32 range`);
           if (count === values.length) {
             const bigger = new Float32Array(values.length * 2);
             bigger.set(values);
