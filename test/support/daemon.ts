@@ -47,6 +47,11 @@ export class Daemon {
     return this.output;
   }
 
+  /** How the last process ended ("exited with code 0", "killed by SIGKILL"), undefined while it runs. */
+  get lastExitStatus(): string | undefined {
+    return this.exitStatus;
+  }
+
   async start(): Promise<void> {
     if (this.child) throw new Error(`${this.spec.name} is already running (pid ${this.lastPid})`);
     this.output = '';
