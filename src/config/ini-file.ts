@@ -16,6 +16,8 @@ export interface IniFile {
 // The `ini` package's own line grammar, so our checks see lines exactly as it does.
 const LINE = /^\[([^\]]*)\]\s*$|^([^=]+)(=(.*))?$/i;
 const SKIPPED = /^\s*([;#]|$)/;
+const NO_KEY = 'a line without a key (expected key = value)';
+const LINE_SEPARATOR = 'a line holding U+2028 or U+2029 (a Unicode line separator): the ini reader would drop it';
 
 /** Reads and parses `file`: throws ConfigError if it cannot be read; malformed lines go to `problems`. */
 export function readIniFile(file: string, problems: ProblemList): IniFile {
@@ -41,7 +43,13 @@ export function parseIniText(text: string, file: string, problems: ProblemList):
   for (const line of lines) {
     if (SKIPPED.test(line)) continue;
     const match = LINE.exec(line);
-    if (!match) continue;
+    const here = { file, ...(section === undefined ? {} : { section }) };
+    // `ini.parse` drops a line it cannot match without a word: "= value", or a
+    // value cut by U+2028/U+2029 (which `.` does not match). Say so instead.
+    if (!match) {
+      problems.add({ ...here, message: /[\u2028\u2029]/.test(line) ? LINE_SEPARATOR : NO_KEY });
+      continue;
+    }
     if (match[1] !== undefined) {
       section = ini.unsafe(match[1]);
       if (sections.has(section)) problems.add({ file, section, message: 'section appears twice' });
@@ -49,8 +57,9 @@ export function parseIniText(text: string, file: string, problems: ProblemList):
       continue;
     }
     const key = ini.unsafe(match[2]!);
-    const at = { file, ...(section === undefined ? {} : { section }), key };
-    if (key.startsWith('[')) problems.add({ ...at, message: 'a section header must stand alone on its line' });
+    const at = { ...here, key };
+    if (key === '') problems.add({ ...here, message: NO_KEY });
+    else if (key.startsWith('[')) problems.add({ ...at, message: 'a section header must stand alone on its line' });
     else if (section === undefined) problems.add({ ...at, message: 'key before the first [section]' });
     else if (match[3] === undefined) problems.add({ ...at, message: 'has no value (expected key = value)' });
     else if (key.endsWith('[]')) problems.add({ ...at, message: 'array keys (key[]) are not supported; use a comma-separated list' });
