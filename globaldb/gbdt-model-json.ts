@@ -7,18 +7,22 @@
  * binary:logistic and reg:squarederror. Anything else is refused with the
  * reason, so a model rankd would score wrongly never serves.
  *
- * Node layout of the flat forest (what gbdt-table.ts walks):
+ * Node layout of the flat forest (what gbdt-table.ts walks), leaves included:
  *   nodes[4n .. 4n+3] = feature, left child, right child, child when the feature is missing
  *   thresholds[n]     = split value (float32, as XGBoost compares: go left when x < threshold)
- *   a child c >= 0 is internal node c; c < 0 is leaf ~c, whose value is leaves[~c]
- *   roots[t]          = tree t's root, encoded the same way (a one-leaf tree has a leaf root)
+ *   values[n]         = a leaf's value (0 for a split)
+ *   roots[t], depths[t] = tree t's root node and its depth (edges on the longest path)
+ * A leaf is a node whose three children are itself, with threshold NaN (no
+ * comparison holds): a walk may take more steps than its path is long and
+ * stays on the leaf. So every walk of a tree takes exactly depths[t] steps,
+ * with no test for "is this a leaf" (a branch the CPU would often mispredict).
  */
 
 /** Objectives rankd evaluates, by their number in a gbdt table image's meta. */
 export const GBDT_OBJECTIVES = ['reg:squarederror', 'binary:logistic'] as const;
 export type GbdtObjective = (typeof GBDT_OBJECTIVES)[number];
 
-/** Int32 words per internal node in `nodes`. */
+/** Int32 words per node in `nodes`. */
 export const NODE_STRIDE = 4;
 
 export interface FlatForest {
@@ -30,9 +34,10 @@ export interface FlatForest {
   /** Columns the model reads (num_feature): feature ids 0 .. features − 1. */
   features: number;
   roots: Int32Array;
+  depths: Int32Array;
   nodes: Int32Array;
   thresholds: Float32Array;
-  leaves: Float32Array;
+  values: Float32Array;
 }
 
 /** Why a model was refused; the loader adds the file name. */
@@ -105,10 +110,10 @@ function marginOf(objective: GbdtObjective, baseScore: number): number {
 class ForestBuilder {
   private nodes = new Int32Array(1024 * NODE_STRIDE);
   private thresholds = new Float32Array(1024);
-  private leaves = new Float32Array(1024);
-  private nodeCount = 0;
-  private leafCount = 0;
+  private values = new Float32Array(1024);
+  private count = 0;
   private readonly roots: number[] = [];
+  private readonly depths: number[] = [];
 
   constructor(private readonly features: number) {}
 
@@ -129,7 +134,8 @@ class ForestBuilder {
 
     // Depth-first from the root: a parent's slot is filled once its children have numbers.
     const seen = new Uint8Array(size);
-    const encode = (i: number, from: string): number => {
+    let depth = 0;
+    const encode = (i: number, from: string, level: number): number => {
       if (!(i >= 0 && i < size)) throw new ModelFormatError(`${where}: ${from} points at node ${i}, outside 0..${size - 1}`);
       if (seen[i]) throw new ModelFormatError(`${where}: node ${i} is reached twice; not a tree`);
       seen[i] = 1;
@@ -137,46 +143,56 @@ class ForestBuilder {
         if (right[i] !== -1) throw new ModelFormatError(`${where}: node ${i} has a right child but no left child`);
         const value = condition[i]!;
         if (!Number.isFinite(value)) throw new ModelFormatError(`${where}: leaf ${i} has value ${value}`);
-        return ~this.addLeaf(value);
+        depth = Math.max(depth, level);
+        return this.addLeaf(value);
       }
       if (splitType[i] !== 0) throw new ModelFormatError(`${where}: node ${i} is a categorical split; rankd evaluates numerical splits only`);
       const f = feature[i]!;
       if (!(f >= 0 && f < this.features)) throw new ModelFormatError(`${where}: node ${i} splits on feature ${f}, outside 0..${this.features - 1} (num_feature)`);
       if (!Number.isFinite(condition[i]!)) throw new ModelFormatError(`${where}: node ${i} has split value ${condition[i]}`);
-      const n = this.addNode(f, condition[i]!);
-      const l = encode(left[i]!, `node ${i}'s left child`);
-      const r = encode(right[i]!, `node ${i}'s right child`);
-      this.nodes[n * NODE_STRIDE + 1] = l;
-      this.nodes[n * NODE_STRIDE + 2] = r;
-      this.nodes[n * NODE_STRIDE + 3] = defaultLeft[i] ? l : r;
+      const n = this.addNode(f, condition[i]!, 0);
+      const l = encode(left[i]!, `node ${i}'s left child`, level + 1);
+      const r = encode(right[i]!, `node ${i}'s right child`, level + 1);
+      this.link(n, l, r, defaultLeft[i] ? l : r);
       return n;
     };
-    this.roots.push(encode(0, 'the root'));
+    this.roots.push(encode(0, 'the root', 0));
+    this.depths.push(depth);
   }
 
-  finish(): Pick<FlatForest, 'roots' | 'nodes' | 'thresholds' | 'leaves'> {
+  finish(): Pick<FlatForest, 'roots' | 'depths' | 'nodes' | 'thresholds' | 'values'> {
     return {
       roots: Int32Array.from(this.roots),
-      nodes: this.nodes.slice(0, this.nodeCount * NODE_STRIDE),
-      thresholds: this.thresholds.slice(0, this.nodeCount),
-      leaves: this.leaves.slice(0, this.leafCount),
+      depths: Int32Array.from(this.depths),
+      nodes: this.nodes.slice(0, this.count * NODE_STRIDE),
+      thresholds: this.thresholds.slice(0, this.count),
+      values: this.values.slice(0, this.count),
     };
   }
 
-  private addNode(feature: number, threshold: number): number {
-    if (this.nodeCount === this.thresholds.length) {
+  private addNode(feature: number, threshold: number, value: number): number {
+    if (this.count === this.thresholds.length) {
       this.nodes = grow(this.nodes, Int32Array);
       this.thresholds = grow(this.thresholds, Float32Array);
+      this.values = grow(this.values, Float32Array);
     }
-    this.nodes[this.nodeCount * NODE_STRIDE] = feature;
-    this.thresholds[this.nodeCount] = threshold;
-    return this.nodeCount++;
+    this.nodes[this.count * NODE_STRIDE] = feature;
+    this.thresholds[this.count] = threshold;
+    this.values[this.count] = value;
+    return this.count++;
   }
 
+  /** A leaf: reads feature 0 (any column would do), and every way out leads back to itself. */
   private addLeaf(value: number): number {
-    if (this.leafCount === this.leaves.length) this.leaves = grow(this.leaves, Float32Array);
-    this.leaves[this.leafCount] = value;
-    return this.leafCount++;
+    const n = this.addNode(0, Number.NaN, value);
+    this.link(n, n, n, n);
+    return n;
+  }
+
+  private link(n: number, left: number, right: number, missing: number): void {
+    this.nodes[n * NODE_STRIDE + 1] = left;
+    this.nodes[n * NODE_STRIDE + 2] = right;
+    this.nodes[n * NODE_STRIDE + 3] = missing;
   }
 }
 
