@@ -19,6 +19,79 @@ import type { AlgorithmModule, CandidateBatch, GlobalTables } from '../src/pool/
 const MIN_K = 4;
 const MAX_K = 64;
 
+/** Per-thread scratch of one fm instance: Σ v_if xᵢ sums and a candidate's factor-row offsets. */
+interface Scratch {
+  userSums: Float64Array;
+  sums: Float64Array;
+  bases: Int32Array;
+}
+
+/**
+ * Σ wᵢxᵢ over features [from, to), noting each factor row's offset in `bases`.
+ * Touching each factor row here, in a loop of independent loads, lets the CPU
+ * fetch them all from memory at once before addFactors needs them.
+ */
+function linearPass(
+  w: Float32Array,
+  wRows: number,
+  v: Float32Array,
+  vRows: number,
+  k: number,
+  bases: Int32Array,
+  ids: Uint32Array,
+  values: Float32Array,
+  from: number,
+  to: number,
+): number {
+  let z = 0;
+  let touch = 0;
+  for (let j = from; j < to; j++) {
+    z += w[featureRow(ids[j]!, wRows)]! * values[j]!;
+    const base = featureRow(ids[j]!, vRows) * k;
+    bases[j - from] = base;
+    touch += v[base]!;
+  }
+  return z + touch * 0; // `touch` only makes the loads happen (× 0 cannot be folded away: NaN)
+}
+
+/**
+ * Adds features [from, to) to `sums`; returns Σ_f (v_if xᵢ)². Unrolled by 4 with
+ * four partial sums of squares: one running sum would make every multiply-add wait
+ * for the previous one.
+ */
+function addFactors(v: Float32Array, k: number, bases: Int32Array, values: Float32Array, from: number, to: number, sums: Float64Array): number {
+  let q0 = 0;
+  let q1 = 0;
+  let q2 = 0;
+  let q3 = 0;
+  const k4 = k & ~3;
+  for (let j = from; j < to; j++) {
+    const x = values[j]!;
+    const base = bases[j - from]!;
+    let f = 0;
+    for (; f < k4; f += 4) {
+      const t0 = v[base + f]! * x;
+      const t1 = v[base + f + 1]! * x;
+      const t2 = v[base + f + 2]! * x;
+      const t3 = v[base + f + 3]! * x;
+      sums[f] += t0;
+      sums[f + 1] += t1;
+      sums[f + 2] += t2;
+      sums[f + 3] += t3;
+      q0 += t0 * t0;
+      q1 += t1 * t1;
+      q2 += t2 * t2;
+      q3 += t3 * t3;
+    }
+    for (; f < k; f++) {
+      const t = v[base + f]! * x;
+      sums[f] += t;
+      q0 += t * t;
+    }
+  }
+  return q0 + q1 + q2 + q3;
+}
+
 const fm: AlgorithmModule = {
   create(name, params) {
     const weightsName = params.weights;
@@ -26,9 +99,7 @@ const fm: AlgorithmModule = {
     if (!weightsName || !factorsName) {
       throw new Error('fm needs "weights" (a global weights table, rows × 1) and "factors" (a global weights table, rows × k)');
     }
-    // Per-instance scratch (one instance per pool thread): the user's share of Σ v_if xᵢ, and a candidate's.
-    const userSums = new Float64Array(MAX_K);
-    const sums = new Float64Array(MAX_K);
+    const scratch: Scratch = { userSums: new Float64Array(MAX_K), sums: new Float64Array(MAX_K), bases: new Int32Array(256) };
     return {
       name,
       run(batch: CandidateBatch, global: GlobalTables) {
@@ -43,43 +114,27 @@ const fm: AlgorithmModule = {
         const v = factors.data;
         const wRows = linear.rows;
         const vRows = factors.rows;
+        const { userSums, sums } = scratch;
 
-        let userLinear = w[0]!;
-        let userSquares = 0;
-        userSums.fill(0, 0, k);
         const uf = batch.userFeatureIds;
         const uv = batch.userFeatureValues;
-        for (let j = 0; j < uf.length; j++) {
-          const x = uv[j]!;
-          userLinear += w[featureRow(uf[j]!, wRows)]! * x;
-          const base = featureRow(uf[j]!, vRows) * k;
-          for (let f = 0; f < k; f++) {
-            const t = v[base + f]! * x;
-            userSums[f] += t;
-            userSquares += t * t;
-          }
-        }
+        userSums.fill(0, 0, k);
+        if (uf.length > scratch.bases.length) scratch.bases = new Int32Array(2 * uf.length);
+        const userLinear = w[0]! + linearPass(w, wRows, v, vRows, k, scratch.bases, uf, uv, 0, uf.length);
+        const userSquares = addFactors(v, k, scratch.bases, uv, 0, uf.length, userSums);
 
         const { featureOffsets: off, featureIds: fid, featureValues: fv, scores, keep } = batch;
         for (let i = 0; i < batch.count; i++) {
           if (keep[i] === 0) continue;
-          let z = userLinear;
-          let squares = userSquares;
+          const start = off[i]!;
+          const end = off[i + 1]!;
           for (let f = 0; f < k; f++) sums[f] = userSums[f]!;
-          for (let j = off[i]!, end = off[i + 1]!; j < end; j++) {
-            const x = fv[j]!;
-            z += w[featureRow(fid[j]!, wRows)]! * x;
-            const base = featureRow(fid[j]!, vRows) * k;
-            for (let f = 0; f < k; f++) {
-              const t = v[base + f]! * x;
-              sums[f] += t;
-              squares += t * t;
-            }
-          }
+          if (end - start > scratch.bases.length) scratch.bases = new Int32Array(2 * (end - start));
+          const z = userLinear + linearPass(w, wRows, v, vRows, k, scratch.bases, fid, fv, start, end);
+          const squares = userSquares + addFactors(v, k, scratch.bases, fv, start, end, sums);
           let pairs = 0;
           for (let f = 0; f < k; f++) pairs += sums[f]! * sums[f]!;
-          z += 0.5 * (pairs - squares);
-          scores[i] = 1 / (1 + Math.exp(-z));
+          scores[i] = 1 / (1 + Math.exp(-(z + 0.5 * (pairs - squares))));
         }
       },
     };
