@@ -49,6 +49,15 @@ export interface WorksSection {
 
 export interface LogSection {
   level: LogLevel;
+  /** Requests slower than this are logged with per-stage timings; 0 turns the slow log off. */
+  slowMs: number;
+}
+
+export interface AdminSection {
+  /** Address of the admin HTTP server (/metrics, /healthz, /readyz): loopback unless configured. */
+  host: string;
+  /** 0 turns the admin server off. */
+  port: number;
 }
 
 export interface RemoteSection {
@@ -91,6 +100,7 @@ export interface RankdIni {
   globaldb: GlobalDbSection;
   works: WorksSection;
   log: LogSection;
+  admin: AdminSection;
   remote: RemoteSection;
   /** Absent when rankd.ini sets no `[discovery] etcd`: the server is stand-alone. */
   discovery: DiscoverySection | undefined;
@@ -126,6 +136,11 @@ const rankdIniSchema: FileSchema<RankdIniSections> = {
   },
   log: {
     level: oneOf(LOG_LEVELS).default('info'),
+    slowMs: durationMs({ min: 0 }).default(250),
+  },
+  admin: {
+    host: string().default('127.0.0.1'),
+    port: int({ min: 0, max: 65535 }).default(21347),
   },
   remote: {
     config: path().optional(),

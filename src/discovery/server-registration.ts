@@ -19,6 +19,8 @@ export interface RunningServer {
 export interface ServerRegistration {
   readonly key: string;
   readonly address: string;
+  /** Whether the key is in etcd now (false while etcd is unreachable or the lease was lost). */
+  readonly registered: boolean;
   /** Deletes the key (lease revoke) and stops re-registering; bounded by `timeoutMs`. */
   deregister(timeoutMs?: number): Promise<void>;
   /** Releases the etcd connection. */
@@ -42,6 +44,9 @@ export function registerServer(discovery: DiscoverySection, server: RunningServe
   return {
     key,
     address,
+    get registered() {
+      return registrar.registered;
+    },
     deregister: (timeoutMs = 1000) => registrar.deregister(timeoutMs),
     close() {
       registrar.close();

@@ -1,4 +1,5 @@
 import type { WorkSpec } from '../config/work-spec.js';
+import type { LogLevel } from '../config/rankd-ini.js';
 import type { GenerationLink } from './generation-message.js';
 
 /** What the main thread hands a pool thread: request bytes, decoded there (DESIGN rule 1). */
@@ -11,10 +12,18 @@ export interface PoolTask {
   deadline: number;
 }
 
+/** A task's encoded reply, and the api that produced it (for per-api metrics). */
+export interface TaskReply {
+  bytes: Uint8Array;
+  api: string;
+}
+
 /** A refused or failed task: a gRPC status code and a message for the caller. */
 export interface TaskFailure {
   code: number;
   message: string;
+  /** The api, when the request got far enough to name one. */
+  api?: string;
 }
 
 export interface PingReply {
@@ -26,9 +35,16 @@ export interface PingReply {
 export interface PoolThreadData {
   link: GenerationLink;
   works: WorkSpec[];
+  runner: TaskRunnerOptions;
+  logLevel: LogLevel;
+}
+
+export interface TaskRunnerOptions {
   maxCandidates: number;
+  /** Requests slower than this are logged with their stage timings (0: never). */
+  slowMs: number;
 }
 
 export function isTaskFailure(v: unknown): v is TaskFailure {
-  return typeof v === 'object' && v !== null && typeof (v as TaskFailure).code === 'number' && !(v instanceof Uint8Array);
+  return typeof v === 'object' && v !== null && typeof (v as TaskFailure).code === 'number';
 }

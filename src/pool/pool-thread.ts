@@ -1,13 +1,14 @@
 /** The piscina entry of a pool thread: binds the current generation and runs tasks with a TaskRunner. */
 import { workerData } from 'node:worker_threads';
 import { status } from '@grpc/grpc-js';
-import { Piscina } from 'piscina';
-import type { PingReply, PoolTask, PoolThreadData, TaskFailure } from './pool-task.js';
+import type { PingReply, PoolTask, PoolThreadData, TaskFailure, TaskReply } from './pool-task.js';
 import { TaskRunner } from './task-runner.js';
 import { ThreadBinding } from './thread-binding.js';
+import { configureThreadLog } from './thread-log.js';
 import { loadWorks } from './work-registry.js';
 
 const data = workerData as PoolThreadData;
+configureThreadLog(data.logLevel);
 const binding = new ThreadBinding(data.link);
 
 // A work that fails to import must not crash-loop the thread: keep the reason and report it per task.
@@ -16,7 +17,7 @@ let loadFailure = '';
 let loaded: Omit<PingReply, 'generation'> = { works: [], algorithms: [] };
 try {
   const works = await loadWorks(data.works);
-  runner = new TaskRunner(works, binding, data.maxCandidates);
+  runner = new TaskRunner(works, binding, data.runner);
   loaded = {
     works: [...works.keys()],
     algorithms: [...new Set([...works.values()].flatMap((w) => w.spec.algorithms?.algorithms.map((a) => a.name) ?? []))],
@@ -26,7 +27,7 @@ try {
 }
 await binding.ready();
 
-export default async function runTask(task: PoolTask): Promise<Uint8Array | TaskFailure | PingReply | (string | TaskFailure)[]> {
+export default async function runTask(task: PoolTask): Promise<TaskReply | TaskFailure | PingReply | (string | TaskFailure)[]> {
   if (runner === undefined) {
     if (task.method === 'ping') throw new Error(loadFailure);
     return { code: status.INTERNAL, message: `works failed to load: ${loadFailure}` };
@@ -37,6 +38,5 @@ export default async function runTask(task: PoolTask): Promise<Uint8Array | Task
     return { ...loaded, generation: tables.generation };
   }
   if (task.method === 'call-batch') return runner.runCallBatch(task.bodies ?? [], task.deadline);
-  const reply = await runner.run(task);
-  return reply instanceof Uint8Array ? (Piscina.move(reply) as unknown as Uint8Array) : reply;
+  return runner.run(task);
 }

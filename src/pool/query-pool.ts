@@ -5,14 +5,16 @@ import type { WorkSpec } from '../config/work-spec.js';
 import { RequestError } from '../rpc/request-error.js';
 import type { GenerationPublisher } from './generation-publisher.js';
 import { isThreadHello } from './generation-message.js';
-import { isTaskFailure, type PingReply, type PoolTask, type PoolThreadData, type TaskFailure } from './pool-task.js';
+import type { LogLevel } from '../config/rankd-ini.js';
+import { isTaskFailure, type PingReply, type PoolTask, type PoolThreadData, type TaskFailure, type TaskReply, type TaskRunnerOptions } from './pool-task.js';
 import { threadScript } from './thread-script.js';
 
 export interface QueryPoolOptions {
   threads: number;
   queueSize: number;
   tasksPerThread: number;
-  maxCandidates: number;
+  runner: TaskRunnerOptions;
+  logLevel: LogLevel;
   /** How long past its deadline a task may keep running before its thread is terminated. */
   killAfterMs: number;
   works: WorkSpec[];
@@ -30,7 +32,7 @@ export class QueryPool {
     private readonly options: QueryPoolOptions,
     publisher: GenerationPublisher,
   ) {
-    const workerData: PoolThreadData = { link: publisher.link, works: options.works, maxCandidates: options.maxCandidates };
+    const workerData: PoolThreadData = { link: publisher.link, works: options.works, runner: options.runner, logLevel: options.logLevel };
     this.pool = new Piscina({
       filename: fileURLToPath(threadScript(import.meta.url, './pool-thread.js')),
       minThreads: options.threads,
@@ -49,7 +51,7 @@ export class QueryPool {
   }
 
   /** Runs one request; resolves to the encoded reply or rejects with a RequestError. */
-  async run(method: 'rank' | 'call', request: Uint8Array, deadline: number): Promise<Uint8Array> {
+  async run(method: 'rank' | 'call', request: Uint8Array, deadline: number): Promise<TaskReply> {
     if (this.closing) throw new RequestError(status.UNAVAILABLE, 'the pool is closing');
     // An exact-size copy that can be transferred: gRPC's Buffer may be a slice of a shared slab.
     const bytes = new Uint8Array(request.byteLength);
@@ -71,8 +73,8 @@ export class QueryPool {
         this.pool.run(task, { transferList: [bytes.buffer], signal: abort.signal }),
         expired,
       ]);
-      if (result instanceof Uint8Array) return result;
-      if (isTaskFailure(result)) throw new RequestError(result.code, result.message);
+      if (isTaskFailure(result)) throw new RequestError(result.code, result.message, result.api);
+      if (result !== null && typeof result === 'object' && (result as TaskReply).bytes instanceof Uint8Array) return result as TaskReply;
       throw new RequestError(status.INTERNAL, 'the pool thread returned no reply');
     } catch (e) {
       throw asRequestError(e, this.options.queueSize);

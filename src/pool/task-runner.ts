@@ -12,7 +12,7 @@ import { isRequestError, RequestError } from '../rpc/request-error.js';
 import { decodeRankRequest } from '../rpc/rank-request.js';
 import { encodeRankResponse } from '../rpc/rank-response.js';
 import type { BoundTables } from './bound-tables.js';
-import type { PoolTask, TaskFailure } from './pool-task.js';
+import type { PoolTask, TaskFailure, TaskReply, TaskRunnerOptions } from './pool-task.js';
 import { threadLog } from './thread-log.js';
 import type { LoadedWork } from './work-registry.js';
 import type { WorkContext } from './work.js';
@@ -27,27 +27,40 @@ export class TaskRunner {
   constructor(
     private readonly works: ReadonlyMap<string, LoadedWork>,
     private readonly tables: TableSource,
-    private readonly maxCandidates: number,
+    private readonly options: TaskRunnerOptions,
   ) {}
 
-  async run(task: PoolTask): Promise<Uint8Array | TaskFailure> {
+  async run(task: PoolTask): Promise<TaskReply | TaskFailure> {
     if (Date.now() >= task.deadline) return { code: status.DEADLINE_EXCEEDED, message: 'deadline passed before the request started' };
     const tables = this.tables.enter();
+    const trace: Trace = { api: '', ctx: undefined, start: performance.now() };
     try {
-      return task.method === 'rank' ? await this.rank(task, tables) : await this.call(task, tables);
+      const bytes = task.method === 'rank' ? await this.rank(task, tables, trace) : await this.call(task, tables, trace);
+      this.logIfSlow(trace);
+      return { bytes, api: trace.api };
     } catch (e) {
-      return failure(e);
+      const f = { ...failure(e), api: trace.api };
+      if (f.code === status.INTERNAL) threadLog({ api: trace.api, request_id: trace.ctx?.requestId }).error('work failed', { error: f.message });
+      return f;
     } finally {
       this.tables.leave(tables);
     }
   }
 
-  private async rank(task: PoolTask, tables: BoundTables): Promise<Uint8Array> {
-    const batch = decodeRankRequest(task.bytes, { maxCandidates: this.maxCandidates });
-    const api = batch.api || 'rank';
+  private logIfSlow(trace: Trace): void {
+    const ms = performance.now() - trace.start;
+    if (this.options.slowMs > 0 && ms >= this.options.slowMs && trace.ctx !== undefined) {
+      trace.ctx.log.warn('slow request', { ms: Math.round(ms * 10) / 10, stages: trace.ctx.timings });
+    }
+  }
+
+  private async rank(task: PoolTask, tables: BoundTables, trace: Trace): Promise<Uint8Array> {
+    const batch = decodeRankRequest(task.bytes, { maxCandidates: this.options.maxCandidates });
+    const api = (trace.api = batch.api || 'rank');
     const entry = this.workFor(api);
     if (entry.work.rank === undefined) throw new RequestError(status.UNIMPLEMENTED, `api "${api}" takes Call, not Rank`);
-    const ctx = context(entry, api, batch.requestId, task.deadline, tables);
+    const ctx = (trace.ctx = context(entry, api, batch.requestId, task.deadline, tables));
+    ctx.mark('decode');
     const outcome = await entry.work.rank(batch, ctx);
     return encodeRankResponse({
       itemIds: batch.itemIds,
@@ -62,8 +75,8 @@ export class TaskRunner {
     });
   }
 
-  private async call(task: PoolTask, tables: BoundTables): Promise<Uint8Array> {
-    return encodeCallResponse(await this.callJson(decodeCallRequest(task.bytes), task.deadline, tables));
+  private async call(task: PoolTask, tables: BoundTables, trace: Trace): Promise<Uint8Array> {
+    return encodeCallResponse(await this.callJson(decodeCallRequest(task.bytes), task.deadline, tables, trace));
   }
 
   /**
@@ -76,7 +89,7 @@ export class TaskRunner {
       const out: (string | TaskFailure)[] = [];
       for (const body of bodies) {
         if (Date.now() >= deadline) out.push({ code: status.DEADLINE_EXCEEDED, message: 'deadline passed before the request started' });
-        else out.push(await this.callJson(body, deadline, tables).catch(failure));
+        else out.push(await this.callJson(body, deadline, tables, { api: '', ctx: undefined, start: 0 }).catch(failure));
       }
       return out;
     } finally {
@@ -84,7 +97,7 @@ export class TaskRunner {
     }
   }
 
-  private async callJson(json: string, deadline: number, tables: BoundTables): Promise<string> {
+  private async callJson(json: string, deadline: number, tables: BoundTables, trace: Trace): Promise<string> {
     let body: unknown;
     try {
       body = JSON.parse(json);
@@ -98,10 +111,12 @@ export class TaskRunner {
     if (typeof fields.api !== 'string' || fields.api === '') {
       throw new RequestError(status.INVALID_ARGUMENT, 'missing required field "api" (a non-empty string)');
     }
+    trace.api = fields.api;
     const entry = this.workFor(fields.api);
     if (entry.work.call === undefined) throw new RequestError(status.UNIMPLEMENTED, `api "${fields.api}" takes Rank, not Call`);
     const requestId = typeof fields.request_id === 'string' ? fields.request_id : '';
-    const result = await entry.work.call(fields, context(entry, fields.api, requestId, deadline, tables));
+    trace.ctx = context(entry, fields.api, requestId, deadline, tables);
+    const result = await entry.work.call(fields, trace.ctx);
     return JSON.stringify(result ?? null);
   }
 
@@ -113,6 +128,13 @@ export class TaskRunner {
 }
 
 type TimedContext = WorkContext & { timings: { stage: string; ms: number }[] };
+
+/** What a request has revealed so far, for its logs and metrics. */
+interface Trace {
+  api: string;
+  ctx: TimedContext | undefined;
+  start: number;
+}
 
 function context(entry: LoadedWork, api: string, requestId: string, deadline: number, tables: BoundTables): TimedContext {
   const id = requestId || randomUUID();

@@ -1,14 +1,26 @@
 import { threadId } from 'node:worker_threads';
+import { pino, type Logger } from 'pino';
+import type { LogLevel } from '../config/rankd-ini.js';
 import type { WorkLog } from './work.js';
 
-/** JSON lines on stderr for works and algorithms; `fields` always carry the request. */
+let logger: Logger | undefined;
+
+/** Sets this thread's log level (once, at thread start). */
+export function configureThreadLog(level: LogLevel): void {
+  logger = pino({ level, base: { pid: process.pid, thread: threadId } });
+}
+
+function threadLogger(): Logger {
+  return (logger ??= pino({ level: 'info', base: { pid: process.pid, thread: threadId } }));
+}
+
+/** A work's log: JSON lines whose fields always carry the request (request_id, api). */
 export function threadLog(base: Record<string, unknown>): WorkLog {
-  const line = (level: string, msg: string, fields?: Record<string, unknown>) =>
-    process.stderr.write(`${JSON.stringify({ time: Date.now(), level, thread: threadId, ...base, ...fields, msg })}\n`);
+  const l = threadLogger();
   return {
-    debug: () => {},
-    info: (msg, fields) => line('info', msg, fields),
-    warn: (msg, fields) => line('warn', msg, fields),
-    error: (msg, fields) => line('error', msg, fields),
+    debug: (msg, fields) => l.debug({ ...base, ...fields }, msg),
+    info: (msg, fields) => l.info({ ...base, ...fields }, msg),
+    warn: (msg, fields) => l.warn({ ...base, ...fields }, msg),
+    error: (msg, fields) => l.error({ ...base, ...fields }, msg),
   };
 }

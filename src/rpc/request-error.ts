@@ -11,6 +11,8 @@ export class RequestError extends Error {
   constructor(
     readonly code: status,
     message: string,
+    /** The api the request named, when it got that far (for metrics and logs). */
+    readonly api = '',
   ) {
     super(message);
   }

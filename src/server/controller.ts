@@ -6,6 +6,7 @@ import type { GenerationPublisher } from '../pool/generation-publisher.js';
 import { QueryPool, type QueryPoolOptions } from '../pool/query-pool.js';
 import { RequestError } from '../rpc/request-error.js';
 import { Dispatch } from './dispatch.js';
+import type { ServerLog } from './server-log.js';
 import type { GlobalData } from './global-data.js';
 
 /** What the control calls re-read from the config folder each time. */
@@ -40,7 +41,9 @@ export interface ControllerOptions {
   readConfig: () => Reloadable;
   poolOptions: (works: WorkSpec[]) => QueryPoolOptions;
   version: string;
-  log: (msg: string, fields?: Record<string, unknown>) => void;
+  log: ServerLog;
+  /** Called after every update with its outcome and duration (metrics). */
+  observe?: (action: string, ok: boolean, seconds: number) => void;
 }
 
 /** The control actions. Updates run one at a time; a second one is refused with ABORTED. */
@@ -159,10 +162,14 @@ export class Controller {
       );
     }
     this.busy = { what, since: Date.now() };
+    const start = performance.now();
     try {
-      return await run();
+      const result = await run();
+      this.options.observe?.(what, true, (performance.now() - start) / 1000);
+      return result;
     } catch (e) {
-      this.options.log(`${what} refused`, { reason: (e as Error).message });
+      this.options.observe?.(what, false, (performance.now() - start) / 1000);
+      this.options.log(`${what} refused`, { reason: (e as Error).message }, 'warn');
       throw e;
     } finally {
       this.busy = undefined;

@@ -1,3 +1,4 @@
+import type { TaskReply } from '../pool/pool-task.js';
 import type { QueryPool } from '../pool/query-pool.js';
 
 /**
@@ -11,7 +12,7 @@ export class Dispatch {
     return this.current;
   }
 
-  run(method: 'rank' | 'call', bytes: Uint8Array, deadline: number): Promise<Uint8Array> {
+  run(method: 'rank' | 'call', bytes: Uint8Array, deadline: number): Promise<TaskReply> {
     return this.current.run(method, bytes, deadline);
   }
 

@@ -5,8 +5,8 @@ import { GenerationPublisher } from '../pool/generation-publisher.js';
 import { Controller } from './controller.js';
 import type { Dispatch } from './dispatch.js';
 import { GlobalData } from './global-data.js';
+import type { ServerLog } from './server-log.js';
 
-export type EngineLog = (msg: string, fields?: Record<string, unknown>) => void;
 
 /** The compute part of rankd without any network: tables, generations, the pool. */
 export interface Engine {
@@ -17,7 +17,12 @@ export interface Engine {
 }
 
 /** Loads the tables and starts the pool of `config` (read from `configDir`, which updates re-read). */
-export async function startEngine(configDir: string, config: RankdConfig, log: EngineLog): Promise<Engine> {
+export async function startEngine(
+  configDir: string,
+  config: RankdConfig,
+  log: ServerLog,
+  observe?: (action: string, ok: boolean, seconds: number) => void,
+): Promise<Engine> {
   const publisher = new GenerationPublisher();
   const global = new GlobalData(publisher, { graceMs: config.globaldb.graceMs, maxShrink: config.globaldb.maxShrink });
   const controller = new Controller(global, publisher, {
@@ -29,12 +34,14 @@ export async function startEngine(configDir: string, config: RankdConfig, log: E
       threads: config.pool.threads,
       queueSize: config.pool.queueSize,
       tasksPerThread: config.pool.tasksPerThread,
-      maxCandidates: config.server.maxCandidates,
+      runner: { maxCandidates: config.server.maxCandidates, slowMs: config.log.slowMs },
+      logLevel: config.log.level,
       killAfterMs: 1000,
       works,
     }),
     version: packageVersion(),
     log,
+    observe,
   });
   const dispatch = await controller.start();
   return { controller, dispatch, global, stop: () => controller.stop() };

@@ -4,11 +4,13 @@ import {
   type ServerUnaryCall,
   type ServiceDefinition,
   ServerCredentials,
+  status,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import { RequestError } from '../rpc/request-error.js';
 import { callDeadline } from './call-deadline.js';
 import type { Dispatch } from './dispatch.js';
+import type { RankdMetrics } from './metrics.js';
 
 const identity = (b: Buffer): Buffer => b;
 
@@ -34,14 +36,19 @@ export interface QueryServerOptions {
   maxMessageBytes: number;
 }
 
-export function rankServiceHandlers(dispatch: Dispatch, defaultDeadlineMs: number): UntypedServiceImplementation {
+export function rankServiceHandlers(dispatch: Dispatch, defaultDeadlineMs: number, metrics?: RankdMetrics): UntypedServiceImplementation {
   const handler =
     (m: 'rank' | 'call') =>
     (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void => {
+      const start = performance.now();
       dispatch.run(m, call.request, callDeadline(call, defaultDeadlineMs)).then(
-        (reply) => callback(null, Buffer.from(reply.buffer, reply.byteOffset, reply.byteLength)),
+        ({ bytes, api }) => {
+          metrics?.request(api, m, 0, (performance.now() - start) / 1000);
+          callback(null, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+        },
         (e: unknown) => {
-          const err = e instanceof RequestError ? e : new RequestError(13, String(e));
+          const err = e instanceof RequestError ? e : new RequestError(status.INTERNAL, String(e));
+          metrics?.request(err.api, m, err.code, (performance.now() - start) / 1000);
           callback({ code: err.code, details: err.message, name: 'RequestError', message: err.message });
         },
       );
@@ -53,12 +60,13 @@ export async function startQueryServer(
   dispatch: Dispatch,
   options: QueryServerOptions,
   extraServices: (server: Server) => void = () => {},
+  metrics?: RankdMetrics,
 ): Promise<{ server: Server; port: number }> {
   const server = new Server({
     'grpc.max_receive_message_length': options.maxMessageBytes,
     'grpc.max_send_message_length': options.maxMessageBytes,
   });
-  server.addService(rankServiceDefinition, rankServiceHandlers(dispatch, options.defaultDeadlineMs));
+  server.addService(rankServiceDefinition, rankServiceHandlers(dispatch, options.defaultDeadlineMs, metrics));
   extraServices(server);
   const port = await bind(server, `${hostPort(options.host, options.port)}`, ServerCredentials.createInsecure());
   return { server, port };

@@ -1,31 +1,39 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Server } from '@grpc/grpc-js';
+import { HealthImplementation } from 'grpc-health-check';
 import { loadConfig, type RankdConfig } from '../config/load-config.js';
 import { registerServer, type ServerRegistration } from '../discovery/server-registration.js';
-import { GenerationPublisher } from '../pool/generation-publisher.js';
+import { packageVersion } from '../package-root.js';
+import { type AdminServer, startAdminServer } from './admin-server.js';
 import { startControlServer } from './control-server.js';
 import { isLoopback } from './control-token.js';
-import { Controller } from './controller.js';
-import { GlobalData } from './global-data.js';
+import type { Controller } from './controller.js';
+import { startEngine } from './engine.js';
+import type { GlobalData } from './global-data.js';
+import { RankdMetrics } from './metrics.js';
 import { startQueryServer } from './query-server.js';
-import { packageVersion } from '../package-root.js';
+import { type ServerLog, serverLog } from './server-log.js';
+
+export type { ServerLog } from './server-log.js';
 
 export interface RankdServer {
   config: RankdConfig;
   queryPort: number;
   controlPort: number;
+  /** The admin HTTP port (/metrics, /healthz, /readyz), undefined when turned off. */
+  adminPort: number | undefined;
   controlToken: string;
   controller: Controller;
   global: GlobalData;
+  metrics: RankdMetrics;
   /** The etcd registration, when rankd.ini has a [discovery] section. */
   registration: ServerRegistration | undefined;
   /**
-   * Stops taking calls, lets running ones finish, ends the pool. With
-   * discovery, it first deletes the etcd key and keeps serving for
-   * [discovery] drain_ms, so clients move away before the port closes.
+   * Stops taking calls, lets running ones finish, ends the pool. Health turns
+   * NOT_SERVING first; with discovery, the etcd key goes and the server keeps
+   * serving for [discovery] drain_ms, so clients move away before the port closes.
    */
   stop(): Promise<void>;
 }
@@ -33,75 +41,88 @@ export interface RankdServer {
 /** Tests and embedders adjust the loaded config before start (ports 0 = any free port). */
 export type ConfigOverride = (config: RankdConfig) => void;
 
-export type ServerLog = (msg: string, fields?: Record<string, unknown>) => void;
-
-const stderrLog: ServerLog = (msg, fields) => process.stderr.write(`${JSON.stringify({ time: Date.now(), level: 'info', msg, ...fields })}\n`);
+/** The gRPC health service names: '' for the server as a whole, and the query service. */
+const HEALTH_SERVICES = ['', 'rankd.v1.Rank'];
 
 /** Starts a rankd server from a config folder: tables, pool, query and control servers. */
-export async function startRankd(configDir: string, override: ConfigOverride = () => {}, log: ServerLog = stderrLog): Promise<RankdServer> {
+export async function startRankd(configDir: string, override: ConfigOverride = () => {}, givenLog?: ServerLog): Promise<RankdServer> {
   const startTime = new Date();
   const config = loadConfig(configDir);
   override(config);
+  const log = givenLog ?? serverLog(config.log.level);
   const { server: s } = config;
   const controlToken = s.controlToken || generatedToken(configDir, s.controlHost, log);
 
-  const publisher = new GenerationPublisher();
-  const global = new GlobalData(publisher, { graceMs: config.globaldb.graceMs, maxShrink: config.globaldb.maxShrink });
-  const controller = new Controller(global, publisher, {
-    readConfig: () => {
-      const fresh = loadConfig(configDir);
-      return { tables: fresh.globaldb.tables, works: fresh.works.works };
-    },
-    poolOptions: (works) => ({
-      threads: config.pool.threads || os.availableParallelism(),
-      queueSize: config.pool.queueSize,
-      tasksPerThread: config.pool.tasksPerThread,
-      maxCandidates: s.maxCandidates,
-      killAfterMs: 1000,
-      works,
-    }),
-    version: packageVersion(),
-    log,
+  // The admin port comes up first, so /readyz answers 503 while the tables load.
+  let metrics: RankdMetrics | undefined;
+  const state = { ready: false, draining: false };
+  const admin: AdminServer | undefined =
+    config.admin.port === 0
+      ? undefined
+      : await startAdminServer(config.admin.host, config.admin.port, () => metrics, () => state.ready && !state.draining);
+  const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((name) => [name, 'NOT_SERVING' as const])));
+
+  const engine = await startEngine(configDir, config, log, (action, ok, seconds) => metrics?.update(action, ok, seconds)).catch(async (e: unknown) => {
+    await admin?.close();
+    throw e;
   });
-  const dispatch = await controller.start();
+  let registration: ServerRegistration | undefined;
+  metrics = new RankdMetrics({
+    pool: () => engine.dispatch.pool,
+    global: engine.global,
+    registered: () => (registration === undefined ? undefined : registration.registered ? 1 : 0),
+  });
   const servers: Server[] = [];
   try {
-    const query = await startQueryServer(dispatch, {
-      host: s.host,
-      port: s.queryPort,
-      defaultDeadlineMs: s.deadlineMs,
-      maxMessageBytes: s.maxMessageBytes,
-    });
+    const query = await startQueryServer(
+      engine.dispatch,
+      { host: s.host, port: s.queryPort, defaultDeadlineMs: s.deadlineMs, maxMessageBytes: s.maxMessageBytes },
+      (server) => health.addToServer(server),
+      metrics,
+    );
     servers.push(query.server);
-    const control = await startControlServer(controller, { host: s.controlHost, port: s.controlPort, token: controlToken });
+    const control = await startControlServer(engine.controller, { host: s.controlHost, port: s.controlPort, token: controlToken });
     servers.push(control.server);
-    log('rankd serving', { query: `${s.host}:${query.port}`, control: `${s.controlHost}:${control.port}`, generation: global.generation });
+    for (const name of HEALTH_SERVICES) health.setStatus(name, 'SERVING');
+    state.ready = true;
+    log('rankd serving', {
+      query: `${s.host}:${query.port}`,
+      control: `${s.controlHost}:${control.port}`,
+      admin: admin && `${config.admin.host}:${admin.port}`,
+      generation: engine.global.generation,
+    });
     const { discovery } = config;
     // Registration runs in the background: the server serves even while etcd is unreachable.
-    const registration =
+    registration =
       discovery &&
       registerServer(discovery, { listenHost: s.host, queryPort: query.port, controlPort: control.port, version: packageVersion(), startTime }, log);
     return {
       config,
       queryPort: query.port,
       controlPort: control.port,
+      adminPort: admin?.port,
       controlToken,
-      controller,
-      global,
+      controller: engine.controller,
+      global: engine.global,
+      metrics,
       registration,
       async stop() {
+        state.draining = true;
+        for (const name of HEALTH_SERVICES) health.setStatus(name, 'NOT_SERVING');
         if (registration !== undefined) {
           await registration.deregister();
           await new Promise((resolve) => setTimeout(resolve, discovery!.drainMs));
         }
         await Promise.all(servers.map((srv) => new Promise<void>((resolve) => srv.tryShutdown(() => resolve()))));
-        await controller.stop();
+        await engine.stop();
         registration?.close();
+        await admin?.close();
       },
     };
   } catch (e) {
     servers.forEach((srv) => srv.forceShutdown());
-    await controller.stop();
+    await engine.stop();
+    await admin?.close();
     throw e;
   }
 }
@@ -122,7 +143,7 @@ function generatedToken(configDir: string, controlHost: string, log: ServerLog):
     writeFileSync(file, `${token}\n`, { mode: 0o600 });
     log('no control token configured: generated one', { file });
   } catch (e) {
-    log('no control token configured: generated one, but could not save it', { file, error: (e as Error).message });
+    log('no control token configured: generated one, but could not save it', { file, error: (e as Error).message }, 'warn');
   }
   return token;
 }

@@ -36,7 +36,10 @@ describe('rankd.ini', () => {
       pool: { threads: availableParallelism(), queueSize: 1024, tasksPerThread: 2 },
       globaldb: { config: join(dir(), 'global_db_config.ini'), graceMs: 2000, maxShrink: 0.5 },
       works: { config: join(dir(), 'work_config.ini') },
-      log: { level: 'info' },
+      log: { level: 'info', slowMs: 250 },
+      admin: { host: '127.0.0.1', port: 21347 },
+      remote: { config: undefined },
+      discovery: undefined,
     });
   });
 
@@ -121,7 +124,10 @@ describe('loadConfig', () => {
   it('reads rankd.ini in the folder and the global db config it points to', () => {
     write('rankd.ini', '[globaldb]', 'config = tables.ini', 'grace_ms = 10');
     write('tables.ini', '[GLOBAL_DB_INFO]', 'DBS_NAME=users', '', '[users]', 'DB_TYPE=1', 'DB_FILE_NAME=users.txt');
+    write('echo.ts', 'export default { call: (b: unknown) => b };');
+    write('work_config.ini', '[WORK_INFO]', 'WORKS = echo', '', '[echo]', 'MODULE = echo.ts');
     const config = loadConfig(dir(), { env: { RANKD_CONTROL_TOKEN: 't' } });
+    expect(config.works.works).toEqual([{ api: 'echo', module: join(dir(), 'echo.ts'), params: {}, algorithms: undefined }]);
     expect(config.file).toBe(join(dir(), 'rankd.ini'));
     expect(config.server.controlToken).toBe('t');
     expect(config.globaldb).toEqual({

@@ -43,6 +43,7 @@ export async function startRankdFixture(adjust: ConfigOverride = () => {}, prepa
         c.server.controlPort = 0;
         c.server.controlToken = 'test-token';
         c.pool.threads = 2;
+        c.admin.port = 0;
         adjust(c);
       },
       quiet,
