@@ -19,7 +19,7 @@ import type { TableKind, TableSpec } from '../../globaldb/table.js';
 import { ProblemList } from './config-error.js';
 import { readIniFile } from './ini-file.js';
 import { listedNames } from './listed-names.js';
-import { charCode, int, oneOf, path, readSection, reportUnknownSections, string, type ReadContext } from './schema.js';
+import { BadValue, charCode, int, oneOf, path, readSection, reportUnknownSections, string, type ReadContext } from './schema.js';
 
 const INFO_SECTION = 'GLOBAL_DB_INFO';
 
@@ -35,10 +35,16 @@ const tableSchema = {
     set: 'set', map: 'map', kv: 'kv', weights: 'weights', gbdt: 'gbdt',
   }).key('DB_TYPE'),
   file: path().key('DB_FILE_NAME'),
-  // Ids are decimal digits and lines end at CR/LF, so those cannot separate id from value.
-  separator: charCode('0123456789\r\n').key('KV_SPLIT_CHAR').default('\t'),
+  // Ids are decimal digits and lines end at CR/LF, so those cannot separate id from value;
+  // the loader also refuses '#' (it starts comment lines) and reads the separator as one byte.
+  separator: charCode('0123456789#\r\n').key('KV_SPLIT_CHAR').map(asciiOnly).default('\t'),
   format: oneOf(['auto', 'text', 'binary']).key('FORMAT').optional(),
 };
+
+function asciiOnly(char: string): string {
+  if (char.codePointAt(0)! > 127) throw new BadValue('is not an ASCII character code (1-127): the table loader reads the separator as one byte');
+  return char;
+}
 
 /** Reads global_db_config.ini into the tables it declares, in DBS_NAME order; throws ConfigError. */
 export function readGlobalDbConfig(file: string, env: NodeJS.ProcessEnv = process.env): TableSpec[] {
@@ -56,7 +62,8 @@ export function readGlobalDbConfig(file: string, env: NodeJS.ProcessEnv = proces
       continue;
     }
     const table = readSection(context, name, tableSchema);
-    if (table.format !== undefined && table.kind !== 'weights') {
+    // Without a valid DB_TYPE that is already reported; FORMAT cannot be judged against it.
+    if (table.format !== undefined && table.kind !== undefined && table.kind !== 'weights') {
       problems.add({ file: ini.file, section: name, key: 'FORMAT', message: `applies only to DB_TYPE weights (this table is a ${table.kind})` });
     }
     tables.push({ name, kind: table.kind, file: table.file, separator: table.separator, format: table.format ?? 'auto' });
