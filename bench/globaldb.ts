@@ -129,8 +129,10 @@ interface Row {
   entries: string;
   what: string;
   ours: number;
-  theirs: number | null;
+  theirs: number;
   theirsName: string;
+  /** Median over runs of rankd ÷ the faster JS variant. */
+  ratio: number;
 }
 
 /** Lookups per second of `run`, which must return `check` (the same answer as the other side). */
@@ -213,18 +215,34 @@ function benchSize(n: number): SizeResult {
     }
   }
   const m = (key: string): number => median(samples[key]!);
+  // Ratios are taken run by run (each rankd figure against the JS figures of
+  // the same run, measured moments apart), then the median: steadier than a
+  // ratio of medians when other processes load the machine unevenly.
+  const ratio = (ours: string, a: string, b: string): number =>
+    median(samples[ours]!.map((r, i) => r / Math.max(samples[a]![i]!, samples[b]![i]!)));
   const entries = label(n);
   const rows: Row[] = [];
   for (const kind of ['hit', 'miss']) {
     const plural = kind === 'hit' ? 'hits' : 'misses';
-    const mapJs = Math.max(m(`Map.get ${kind}`), m(`Map.get boxed ${kind}`));
-    const mapJsName = m(`Map.get ${kind}`) >= m(`Map.get boxed ${kind}`) ? 'Map.get' : 'Map.get (boxed ids)';
-    const setJs = Math.max(m(`Set.has ${kind}`), m(`Set.has boxed ${kind}`));
-    const setJsName = m(`Set.has ${kind}`) >= m(`Set.has boxed ${kind}`) ? 'Set.has' : 'Set.has (boxed ids)';
-    rows.push({ entries, what: `map.get ${plural}`, ours: m(`map.get ${kind}`), theirs: mapJs, theirsName: mapJsName });
-    rows.push({ entries, what: `map.getMany ${plural}`, ours: m(`map.getMany ${kind}`), theirs: mapJs, theirsName: mapJsName });
-    rows.push({ entries, what: `set.has ${plural}`, ours: m(`set.has ${kind}`), theirs: setJs, theirsName: setJsName });
-    rows.push({ entries, what: `set.hasMany ${plural}`, ours: m(`set.hasMany ${kind}`), theirs: setJs, theirsName: setJsName });
+    const js = (what: 'Map.get' | 'Set.has'): Pick<Row, 'theirs' | 'theirsName'> => {
+      const plain = m(`${what} ${kind}`);
+      const boxedIds = m(`${what} boxed ${kind}`);
+      return { theirs: Math.max(plain, boxedIds), theirsName: plain >= boxedIds ? what : `${what} (boxed ids)` };
+    };
+    for (const [ours, what] of [
+      ['map.get', 'Map.get'],
+      ['map.getMany', 'Map.get'],
+      ['set.has', 'Set.has'],
+      ['set.hasMany', 'Set.has'],
+    ] as const) {
+      rows.push({
+        entries,
+        what: `${ours} ${plural}`,
+        ours: m(`${ours} ${kind}`),
+        ...js(what),
+        ratio: ratio(`${ours} ${kind}`, `${what} ${kind}`, `${what} boxed ${kind}`),
+      });
+    }
   }
   const mapBytes = map.bytes / n;
   const setBytes = set.bytes / n;
@@ -234,8 +252,8 @@ function benchSize(n: number): SizeResult {
   const hitRow = (what: string): Row => rows.find((r) => r.what === what)!;
   return {
     rows,
-    mapHit: hitRow('map.get hits').ours / hitRow('map.get hits').theirs!,
-    setHit: hitRow('set.has hits').ours / hitRow('set.has hits').theirs!,
+    mapHit: hitRow('map.get hits').ratio,
+    setHit: hitRow('set.has hits').ratio,
     mapBytesRatio: mapBytes / jsMapBytes,
     memory,
   };
@@ -301,8 +319,8 @@ async function main(): Promise<void> {
       row.entries,
       row.what,
       (row.ours / 1e6).toFixed(1),
-      row.theirs === null ? '' : (row.theirs / 1e6).toFixed(1),
-      row.theirs === null ? '' : `${(row.ours / row.theirs).toFixed(2)}×`,
+      (row.theirs / 1e6).toFixed(1),
+      `${row.ratio.toFixed(2)}×`,
       row.theirsName,
     ]),
   );
