@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { status, type ServiceError } from '@grpc/grpc-js';
 import { parseCommandArgs } from './command-args.js';
 import { BALANCERS, type BalancerName, createClient } from '../client/index.js';
-import { innermostError } from '../client/error-text.js';
+import { describeError } from './describe-error.js';
 
 export const callHelp = `rankd call — send one Call to rankd servers and print the reply
 
@@ -62,10 +61,4 @@ function requestBody(json: string, api: string | undefined): Record<string, unkn
   const withApi = api === undefined ? (body as Record<string, unknown>) : { ...body, api };
   if (typeof withApi.api !== 'string' || withApi.api === '') throw new Error('no api: pass --api NAME or put "api" in the body');
   return withApi;
-}
-
-function describeError(e: unknown): string {
-  const error = e as Partial<ServiceError>;
-  if (typeof error.code === 'number') return `${status[error.code] ?? error.code}: ${innermostError(error.details ?? error.message ?? '')}`;
-  return (e as Error).message;
 }
