@@ -30,9 +30,9 @@ const gbdt: AlgorithmModule = {
         if (table.kind !== 'gbdt') throw new Error(`gbdt "${name}": global table "${modelName}" is a ${table.kind}, not a gbdt model`);
         const model: GbdtTable = table;
         const columns = model.features;
-        if (row.length < columns) {
-          userRow = new Float32Array(columns).fill(Number.NaN);
-          row = new Float32Array(columns).fill(Number.NaN);
+        if (row.length < Math.max(columns, 1)) {
+          userRow = new Float32Array(Math.max(columns, 1)).fill(Number.NaN);
+          row = new Float32Array(Math.max(columns, 1)).fill(Number.NaN);
         }
 
         const uf = batch.userFeatureIds;

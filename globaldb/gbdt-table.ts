@@ -11,10 +11,13 @@ import type { GlobalTable, TableImage } from './table.js';
 export interface GbdtTable extends GlobalTable {
   readonly kind: 'gbdt';
   readonly objective: GbdtObjective;
-  /** Columns the model reads: a dense row has this many values, NaN for missing. */
+  /** Columns the model reads (num_feature): feature ids 0 .. features − 1. */
   readonly features: number;
   readonly trees: number;
-  /** Raw score (sum of leaves plus the base margin) of one dense row; NaN entries are missing. */
+  /**
+   * Raw score (sum of leaves plus the base margin) of one dense row of at least
+   * max(features, 1) values (leaves read column 0); NaN entries are missing.
+   */
   margin(row: Float32Array): number;
   /** What XGBoost's predict() returns: the probability for binary:logistic, the margin for reg:squarederror. */
   predict(row: Float32Array): number;
@@ -116,6 +119,7 @@ export class SharedGbdtTable implements GbdtTable {
     // them instead of waiting on one chain of loads (measured ~20% faster than one
     // tree at a time). The child is picked by arithmetic, not a branch:
     // 1 left (x < threshold), 2 right, 3 missing (NaN fails both comparisons).
+    // `* 4` is NODE_STRIDE, written out for the hot loop.
     for (; t + 4 <= trees; t += 4) {
       let a = roots[t]!;
       let b = roots[t + 1]!;

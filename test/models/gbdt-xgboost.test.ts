@@ -148,6 +148,66 @@ describe('models rankd refuses, with the reason', () => {
   });
 });
 
+/** A tree in XGBoost's JSON arrays from nested [feature, threshold, defaultLeft, left, right] splits and numeric leaves. */
+type Node = number | [number, number, boolean, Node, Node];
+function xgboostTree(root: Node, id: number) {
+  const t = { left_children: [] as number[], right_children: [] as number[], split_indices: [] as number[], split_conditions: [] as number[], default_left: [] as number[] };
+  const add = (node: Node): number => {
+    const i = t.left_children.length;
+    for (const a of Object.values(t)) a.push(0);
+    if (typeof node === 'number') {
+      t.left_children[i] = t.right_children[i] = -1;
+      t.split_conditions[i] = node;
+    } else {
+      const [feature, threshold, defaultLeft, left, right] = node;
+      t.split_indices[i] = feature;
+      t.split_conditions[i] = threshold;
+      t.default_left[i] = defaultLeft ? 1 : 0;
+      t.left_children[i] = add(left);
+      t.right_children[i] = add(right);
+    }
+    return i;
+  };
+  add(root);
+  const n = t.left_children.length;
+  return { ...t, id, split_type: new Array(n).fill(0), tree_param: { num_nodes: String(n), num_feature: '2', size_leaf_vector: '0' } };
+}
+
+describe('a model worked out by hand', () => {
+  // Five trees (four walked in step, one alone), one-leaf trees, uneven depths.
+  const trees: Node[] = [
+    0.25,
+    [0, 1, true, -1, 2],
+    [1, 0.5, false, [0, -1, true, 10, 20], 30],
+    0.125,
+    [1, 0, true, 100, 200],
+  ];
+  const model = {
+    learner: {
+      learner_model_param: { base_score: '5E-1', num_feature: '2', num_class: '0', num_target: '1' },
+      objective: { name: 'reg:squarederror' },
+      gradient_booster: { name: 'gbtree', model: { gbtree_model_param: { num_trees: '5' }, trees: trees.map(xgboostTree) } },
+    },
+  };
+
+  it.each([
+    // base .5 + leaves of trees 0..4
+    ['both present', [0, 1], 0.5 + 0.25 - 1 + 30 + 0.125 + 200],
+    ['both missing: default directions', [null, null], 0.5 + 0.25 - 1 + 30 + 0.125 + 100],
+    ['the deepest path', [-2, 0.25], 0.5 + 0.25 - 1 + 10 + 0.125 + 200],
+    ['x equal to a threshold goes right', [1, null], 0.5 + 0.25 + 2 + 30 + 0.125 + 100],
+  ])('%s', (_, row, expected) => {
+    const dir = createTempDir('gbdt');
+    try {
+      const file = path.join(dir, 'hand.json');
+      writeFileSync(file, JSON.stringify(model));
+      expect(score(file, [sparse(row as (number | null)[])])[0]).toBe(expected);
+    } finally {
+      removeTempDir(dir);
+    }
+  });
+});
+
 describe('model format variants', () => {
   it('reads base_score written as a one-element list (XGBoost 3)', () => {
     const { file, rows, predictions } = reference('reg-squarederror');
