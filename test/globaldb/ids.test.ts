@@ -100,3 +100,14 @@ describe('ids at the edges of the range', () => {
     expect(tables.map.get('00018446744073709551615')).toBe(valueOf(5));
   });
 });
+
+describe('openTable', () => {
+  it('wraps an image of each kind and refuses one whose buffers do not fit its numbers', async () => {
+    const { openTable } = await import('../../globaldb/open-table.js');
+    for (const t of Object.values(tables)) expect(openTable(t.image).size).toBe(6);
+    const image = tables.map.image;
+    expect(() => openTable({ ...image, meta: { ...image.meta, capacity: image.meta.capacity! + 1 } })).toThrow(TypeError);
+    expect(() => openTable({ ...image, kind: 'set' })).toThrow(TypeError);
+    expect(() => openTable({ ...image, buffers: {} })).toThrow(TypeError);
+  });
+});
