@@ -42,7 +42,12 @@ export function readWorkConfig(file: string, env: NodeJS.ProcessEnv = process.en
     if (fields.module !== undefined && !existsSync(fields.module)) {
       problems.add({ file: ini!.file, section: api, key: 'MODULE', message: `no such file: ${fields.module}` });
     }
-    const algorithms = fields.algConfig === undefined ? undefined : readAlgorithmConfig(fields.algConfig, env, problems);
+    // Like MODULE: a missing file is a problem at this key (reading it would throw, naming only the missing path).
+    if (fields.algConfig !== undefined && !existsSync(fields.algConfig)) {
+      problems.add({ file: ini!.file, section: api, key: 'ALG_CONFIG', message: `no such file: ${fields.algConfig}` });
+    }
+    const algorithms =
+      fields.algConfig === undefined || !existsSync(fields.algConfig) ? undefined : readAlgorithmConfig(fields.algConfig, env, problems);
     specs.push({ api, module: fields.module, params, algorithms });
   }
   problems.throwIfAny();
@@ -63,6 +68,10 @@ export function readAlgorithmConfig(file: string, env: NodeJS.ProcessEnv, proble
     if (name === 'plans') continue;
     const { own, params } = splitKeys(ini, name, (key) => key !== 'module');
     const { module } = readSection({ ...context, ini: own }, name, algorithmSection);
+    // Found now, not when a pool thread fails to import it with no word of this file.
+    if (module !== undefined && !existsSync(module)) {
+      problems.add({ file: ini.file, section: name, key: 'module', message: `no built-in algorithm or file of that name: ${module}` });
+    }
     algorithms.push({ name, module, params });
   }
   const plans = readPlans(context, algorithms.map((a) => a.name));
