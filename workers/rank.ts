@@ -5,14 +5,19 @@
  *
  * work_config.ini keys: blacklist (global set), category_map (global map),
  * max_per_category (0 = no cap), candidate_table (global kv: key 0 holds the
- * JSON candidate list ranked when a Call names no candidates, as offline runs do).
+ * JSON candidate list ranked when a Call names no candidates, as offline runs do),
+ * item_features (a remote source of extra features per item, as `pairs`
+ * fid:value or a JSON object {fid: value}). Whether a failing feature source
+ * fails the request is the source's `required` setting: optional, the items
+ * are scored without those features; required, the call fails.
  */
 import type { KvTable } from '../globaldb/table.js';
 import type { CandidateBatch, RankOutcome, Work, WorkContext } from '../src/pool/work.js';
 import type { RankBatch } from '../src/rpc/rank-batch.js';
 import { rankBatchFromJson } from '../src/rpc/rank-json.js';
 
-function rank(batch: RankBatch, ctx: WorkContext): RankOutcome {
+async function rank(request: RankBatch, ctx: WorkContext): Promise<RankOutcome> {
+  const batch = ctx.params.item_features ? await withRemoteFeatures(request, ctx.params.item_features, ctx) : request;
   const n = batch.count;
   const keep = new Uint8Array(n).fill(1);
   if (ctx.params.blacklist) {
@@ -36,6 +41,41 @@ function rank(batch: RankBatch, ctx: WorkContext): RankOutcome {
   const order = selectTop(scores, keep, batch.topK || n, categories, cap);
   ctx.mark('select');
   return { order, scores, plan, algorithmScores };
+}
+
+/** The batch with each item's remote features appended to its own. */
+async function withRemoteFeatures(batch: RankBatch, source: string, ctx: WorkContext): Promise<RankBatch> {
+  const values = await ctx.remote[source]!.mget(Array.from(batch.itemIds as ArrayLike<number | bigint>));
+  ctx.mark('remote');
+  if (values.every((v) => v === null)) return batch;
+  const extra = values.map(remoteFeatures);
+  const added = extra.reduce((n, e) => n + e.ids.length, 0);
+  const featureOffsets = new Uint32Array(batch.count + 1);
+  const featureIds = new Uint32Array(batch.featureIds.length + added);
+  const featureValues = new Float32Array(batch.featureValues.length + added);
+  let at = 0;
+  for (let i = 0; i < batch.count; i++) {
+    const from = batch.featureOffsets[i]!;
+    const to = batch.featureOffsets[i + 1]!;
+    featureIds.set(batch.featureIds.subarray(from, to), at);
+    featureValues.set(batch.featureValues.subarray(from, to), at);
+    at += to - from;
+    featureIds.set(extra[i]!.ids, at);
+    featureValues.set(extra[i]!.values, at);
+    at += extra[i]!.ids.length;
+    featureOffsets[i + 1] = at;
+  }
+  return { ...batch, featureOffsets, featureIds, featureValues };
+}
+
+function remoteFeatures(v: unknown): { ids: number[]; values: number[] } {
+  if (v === null || typeof v !== 'object') return { ids: [], values: [] };
+  if ('ids' in v && 'scores' in v) {
+    const p = v as { ids: string[]; scores: Float64Array };
+    return { ids: p.ids.map(Number), values: Array.from(p.scores) };
+  }
+  const entries = Object.entries(v as Record<string, unknown>).filter(([k, x]) => /^\d+$/.test(k) && typeof x === 'number');
+  return { ids: entries.map(([k]) => Number(k)), values: entries.map(([, x]) => x as number) };
 }
 
 /** Kept indices by descending score, at most `cap` per category when categories are given. */
@@ -74,11 +114,11 @@ function defaultCandidates(ctx: WorkContext): RankBatch {
 
 const work: Work = {
   rank,
-  call(body, ctx) {
+  async call(body, ctx) {
     const useDefaults = body.candidates === undefined && ctx.params.candidate_table !== undefined;
     const parsed = rankBatchFromJson(body, Number(ctx.params.max_candidates ?? 10000));
     const batch = useDefaults ? { ...defaultCandidates(ctx), ...userPart(parsed) } : parsed;
-    const out = rank(batch, ctx);
+    const out = await rank(batch, ctx);
     const id = (i: number) => String(batch.itemIds[i]);
     return {
       plan: out.plan.code,

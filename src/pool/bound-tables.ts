@@ -1,5 +1,6 @@
 import { openTable } from '../../globaldb/open-table.js';
 import type { AnyTable, KvTable, MapTable, SetTable, TableImage, TableKind, WeightsTable } from '../../globaldb/table.js';
+import type { RemoteState } from './generation-message.js';
 import type { GlobalTables } from './work.js';
 
 /** One generation's tables as seen from a pool thread: views opened on first use. */
@@ -9,6 +10,8 @@ export class BoundTables implements GlobalTables {
   constructor(
     readonly generation: number,
     private readonly images: Readonly<Record<string, TableImage>>,
+    /** The remote sources of this generation (the task runner keeps its clients in step). */
+    readonly remote: RemoteState = { version: 0, specs: [] },
   ) {}
 
   has(name: string): boolean {

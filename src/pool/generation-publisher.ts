@@ -8,7 +8,8 @@ import {
   publishGeneration,
   releaseSlotOf,
 } from './generation-control.js';
-import type { GenerationLink, GenerationMessage } from './generation-message.js';
+import type { SourceSpec } from '../remote/source-spec.js';
+import type { GenerationLink, GenerationMessage, RemoteState } from './generation-message.js';
 
 /**
  * The main thread's side of the generations: it broadcasts each new set of
@@ -19,9 +20,10 @@ export class GenerationPublisher {
   readonly link: GenerationLink;
   private readonly control: Int32Array;
   private readonly channel: BroadcastChannel;
-  private current: GenerationMessage = { generation: 0, tables: {} };
+  private current: GenerationMessage;
 
-  constructor() {
+  constructor(sources: SourceSpec[] = []) {
+    this.current = { generation: 0, tables: {}, remote: { version: 1, specs: sources } };
     this.link = { channelName: `rankd-generations-${randomUUID()}`, control: createControlBuffer() };
     this.control = new Int32Array(this.link.control);
     this.channel = new BroadcastChannel(this.link.channelName);
@@ -36,10 +38,15 @@ export class GenerationPublisher {
     return this.current.tables;
   }
 
-  /** Makes `tables` the current generation; returns its number. */
-  publish(tables: Record<string, TableImage>): number {
+  get remote(): RemoteState {
+    return this.current.remote;
+  }
+
+  /** Makes `tables` (and `sources`, when given) the current generation; returns its number. */
+  publish(tables: Record<string, TableImage>, sources?: SourceSpec[]): number {
     const generation = this.current.generation + 1;
-    this.current = { generation, tables };
+    const { remote } = this.current;
+    this.current = { generation, tables, remote: sources === undefined ? remote : { version: remote.version + 1, specs: sources } };
     this.channel.postMessage(this.current);
     publishGeneration(this.control, generation);
     return generation;

@@ -16,6 +16,14 @@ export interface PoolTask {
 export interface TaskReply {
   bytes: Uint8Array;
   api: string;
+  /** Remote reads this thread finished since its last reply (for metrics). */
+  reads?: RemoteRead[];
+}
+
+export interface RemoteRead {
+  source: string;
+  seconds: number;
+  failed: boolean;
 }
 
 /** A refused or failed task: a gRPC status code and a message for the caller. */

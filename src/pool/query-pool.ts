@@ -40,6 +40,9 @@ export class QueryPool {
       maxQueue: options.queueSize,
       concurrentTasksPerWorker: options.tasksPerThread,
       idleTimeout: Number.POSITIVE_INFINITY,
+      // Threads own network clients (remote sources): with 'sync' an idle thread
+      // blocks in Atomics.wait and its reconnect timers and sockets never run.
+      atomics: 'async',
       workerData,
     });
     this.pool.on('message', (m: unknown) => {

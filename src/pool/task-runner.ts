@@ -12,7 +12,9 @@ import { isRequestError, RequestError } from '../rpc/request-error.js';
 import { decodeRankRequest } from '../rpc/rank-request.js';
 import { encodeRankResponse } from '../rpc/rank-response.js';
 import type { BoundTables } from './bound-tables.js';
-import type { PoolTask, TaskFailure, TaskReply, TaskRunnerOptions } from './pool-task.js';
+import type { RemoteAccess } from '../remote/remote-access.js';
+import { RemoteSources } from '../remote/remote-sources.js';
+import type { PoolTask, RemoteRead, TaskFailure, TaskReply, TaskRunnerOptions } from './pool-task.js';
 import { threadLog } from './thread-log.js';
 import type { LoadedWork } from './work-registry.js';
 import type { WorkContext } from './work.js';
@@ -24,20 +26,30 @@ export interface TableSource {
 }
 
 export class TaskRunner {
+  /** This thread's clients of the remote sources, kept in step with the bound generation. */
+  private readonly remote: RemoteSources;
+  private remoteVersion = 0;
+  private reads: RemoteRead[] = [];
+
   constructor(
     private readonly works: ReadonlyMap<string, LoadedWork>,
     private readonly tables: TableSource,
     private readonly options: TaskRunnerOptions,
-  ) {}
+  ) {
+    this.remote = new RemoteSources([], {
+      onOptionalFailure: (e) => threadLog({}).warn('optional remote source failed; the read gives misses', { error: e.message }),
+      onRead: (r) => this.reads.push({ source: r.source, seconds: r.seconds, failed: r.error !== undefined }),
+    });
+  }
 
   async run(task: PoolTask): Promise<TaskReply | TaskFailure> {
     if (Date.now() >= task.deadline) return { code: status.DEADLINE_EXCEEDED, message: 'deadline passed before the request started' };
-    const tables = this.tables.enter();
+    const tables = this.enter();
     const trace: Trace = { api: '', ctx: undefined, start: performance.now() };
     try {
       const bytes = task.method === 'rank' ? await this.rank(task, tables, trace) : await this.call(task, tables, trace);
       this.logIfSlow(trace);
-      return { bytes, api: trace.api };
+      return { bytes, api: trace.api, reads: this.takeReads() };
     } catch (e) {
       const f = { ...failure(e), api: trace.api };
       if (f.code === status.INTERNAL) threadLog({ api: trace.api, request_id: trace.ctx?.requestId }).error('work failed', { error: f.message });
@@ -45,6 +57,33 @@ export class TaskRunner {
     } finally {
       this.tables.leave(tables);
     }
+  }
+
+  /** Binds the current generation, first bringing the remote clients in step with it (UpdateDb). */
+  private enter(): BoundTables {
+    const tables = this.tables.enter();
+    if (tables.remote.version !== this.remoteVersion) {
+      this.remoteVersion = tables.remote.version;
+      try {
+        const u = this.remote.update(tables.remote.specs);
+        u.closed.catch((e: Error) => threadLog({}).warn('closing replaced remote clients failed', { error: e.message }));
+      } catch (e) {
+        threadLog({}).error('remote sources could not be rebuilt; the previous clients stay', { error: (e as Error).message });
+      }
+    }
+    return tables;
+  }
+
+  private takeReads(): RemoteRead[] | undefined {
+    if (this.reads.length === 0) return undefined;
+    const r = this.reads;
+    this.reads = [];
+    return r;
+  }
+
+  /** Closes the remote clients after their reads (the thread is ending). */
+  close(): Promise<void> {
+    return this.remote.close();
   }
 
   private logIfSlow(trace: Trace): void {
@@ -59,7 +98,7 @@ export class TaskRunner {
     const api = (trace.api = batch.api || 'rank');
     const entry = this.workFor(api);
     if (entry.work.rank === undefined) throw new RequestError(status.UNIMPLEMENTED, `api "${api}" takes Call, not Rank`);
-    const ctx = (trace.ctx = context(entry, api, batch.requestId, task.deadline, tables));
+    const ctx = (trace.ctx = context(entry, api, batch.requestId, task.deadline, tables, this.remote));
     ctx.mark('decode');
     const outcome = await entry.work.rank(batch, ctx);
     return encodeRankResponse({
@@ -84,7 +123,7 @@ export class TaskRunner {
    * lot, so per-task costs are paid once per batch, not once per key.
    */
   async runCallBatch(bodies: readonly string[], deadline: number): Promise<(string | TaskFailure)[]> {
-    const tables = this.tables.enter();
+    const tables = this.enter();
     try {
       const out: (string | TaskFailure)[] = [];
       for (const body of bodies) {
@@ -115,7 +154,7 @@ export class TaskRunner {
     const entry = this.workFor(fields.api);
     if (entry.work.call === undefined) throw new RequestError(status.UNIMPLEMENTED, `api "${fields.api}" takes Rank, not Call`);
     const requestId = typeof fields.request_id === 'string' ? fields.request_id : '';
-    trace.ctx = context(entry, fields.api, requestId, deadline, tables);
+    trace.ctx = context(entry, fields.api, requestId, deadline, tables, this.remote);
     const result = await entry.work.call(fields, trace.ctx);
     return JSON.stringify(result ?? null);
   }
@@ -136,10 +175,11 @@ interface Trace {
   start: number;
 }
 
-function context(entry: LoadedWork, api: string, requestId: string, deadline: number, tables: BoundTables): TimedContext {
+function context(entry: LoadedWork, api: string, requestId: string, deadline: number, tables: BoundTables, remote: RemoteSources): TimedContext {
   const id = requestId || randomUUID();
   const timings: { stage: string; ms: number }[] = [];
   let last = performance.now();
+  let access: RemoteAccess | undefined;
   return {
     api,
     requestId: id,
@@ -147,6 +187,9 @@ function context(entry: LoadedWork, api: string, requestId: string, deadline: nu
     global: tables,
     algorithms: entry.algorithms,
     params: entry.spec.params,
+    get remote() {
+      return (access ??= remote.forRequest(deadline));
+    },
     log: threadLog({ api, request_id: id }),
     timings,
     plan(userId) {

@@ -77,7 +77,7 @@ export class ThreadBinding {
     if (this.latest === undefined || this.latest.generation < wanted) {
       throw new Error(`generation ${wanted} was published but its tables never reached this thread`);
     }
-    this.bound = new BoundTables(this.latest.generation, this.latest.tables);
+    this.bound = new BoundTables(this.latest.generation, this.latest.tables, this.latest.remote);
   }
 
   private accept(m: GenerationMessage): void {

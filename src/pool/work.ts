@@ -4,6 +4,7 @@
  * default-exports an `AlgorithmModule`.
  */
 import type { AnyTable, IdArray, KvTable, MapTable, SetTable, WeightsTable } from '../../globaldb/table.js';
+import type { RemoteAccess } from '../remote/remote-access.js';
 import type { RankBatch } from '../rpc/rank-request.js';
 
 /** The current generation's tables, by name. */
@@ -46,6 +47,8 @@ export interface WorkContext {
   plan(userId: number | bigint | string): Plan;
   /** Work-specific keys from work_config.ini. */
   readonly params: Readonly<Record<string, string>>;
+  /** Remote sources of db_config.ini, bound to this request's deadline: `ctx.remote.<name>.mget(keys)`, `ctx.remote.fetch({…})`. */
+  readonly remote: RemoteAccess;
   readonly log: WorkLog;
   /** Records a named stage for per-stage timings (ms since the previous mark). */
   mark(stage: string): void;

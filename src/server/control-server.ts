@@ -34,9 +34,7 @@ export async function startControlServer(controller: Controller, options: Contro
   server.addService(controlService().service, {
     UpdateGlobal: guarded((req: { tables: string[] }) => controller.updateGlobal(req.tables ?? [])),
     UpdateWork: guarded(() => controller.updateWork()),
-    UpdateDb: guarded(() => {
-      throw new RequestError(status.FAILED_PRECONDITION, 'no remote sources are configured (db_config.ini), so there is nothing to update');
-    }),
+    UpdateDb: guarded(() => controller.updateDb()),
     Status: guarded(() => controller.status()),
   });
   const port = await bind(server, hostPort(options.host, options.port), ServerCredentials.createInsecure());

@@ -2,6 +2,8 @@ import { status } from '@grpc/grpc-js';
 import { imageBytes } from '../../globaldb/table-bytes.js';
 import type { TableSpec } from '../../globaldb/table.js';
 import type { WorkSpec } from '../config/work-spec.js';
+import { specChanges } from '../remote/spec-changes.js';
+import type { SourceSpec } from '../remote/source-spec.js';
 import type { GenerationPublisher } from '../pool/generation-publisher.js';
 import { QueryPool, type QueryPoolOptions } from '../pool/query-pool.js';
 import { RequestError } from '../rpc/request-error.js';
@@ -13,6 +15,7 @@ import type { GlobalData } from './global-data.js';
 export interface Reloadable {
   tables: TableSpec[];
   works: WorkSpec[];
+  sources: SourceSpec[];
 }
 
 export interface UpdateReply {
@@ -112,6 +115,30 @@ export class Controller {
       ];
       this.options.log('works reloaded', { changed, pool_generation: this.poolGeneration });
       return { changed, old_generation: oldGeneration, new_generation: this.poolGeneration, load_ms: t1 - t0, swap_ms: t2 - t1, total_ms: t2 - t0 };
+    });
+  }
+
+  /**
+   * Re-reads db_config.ini and publishes its sources with the current tables:
+   * each thread builds clients for added and changed sources at its next task
+   * and closes the replaced ones after their in-flight reads.
+   */
+  updateDb(): Promise<UpdateReply> {
+    return this.exclusive('UpdateDb', async () => {
+      const t0 = performance.now();
+      const { sources } = this.readConfig();
+      const changes = specChanges(this.publisher.remote.specs, sources);
+      const oldGeneration = this.publisher.generation;
+      const newGeneration = this.publisher.publish({ ...this.publisher.tables }, sources);
+      const changed = [
+        ...changes.added.map((n) => `source ${n}: added`),
+        ...changes.changed.map((n) => `source ${n}: new clients`),
+        ...changes.removed.map((n) => `source ${n}: removed`),
+        ...changes.kept.map((n) => `source ${n}: unchanged, clients kept`),
+      ];
+      this.options.log('remote sources updated', { changed, generation: newGeneration });
+      const ms = performance.now() - t0;
+      return { changed, old_generation: oldGeneration, new_generation: newGeneration, load_ms: 0, swap_ms: ms, total_ms: ms };
     });
   }
 

@@ -23,12 +23,12 @@ export async function startEngine(
   log: ServerLog,
   observe?: (action: string, ok: boolean, seconds: number) => void,
 ): Promise<Engine> {
-  const publisher = new GenerationPublisher();
+  const publisher = new GenerationPublisher(config.remote.sources);
   const global = new GlobalData(publisher, { graceMs: config.globaldb.graceMs, maxShrink: config.globaldb.maxShrink });
   const controller = new Controller(global, publisher, {
     readConfig: () => {
       const fresh = loadConfig(configDir);
-      return { tables: fresh.globaldb.tables, works: fresh.works.works };
+      return { tables: fresh.globaldb.tables, works: fresh.works.works, sources: fresh.remote.sources };
     },
     poolOptions: (works) => ({
       threads: config.pool.threads,

@@ -42,8 +42,9 @@ export function rankServiceHandlers(dispatch: Dispatch, defaultDeadlineMs: numbe
     (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void => {
       const start = performance.now();
       dispatch.run(m, call.request, callDeadline(call, defaultDeadlineMs)).then(
-        ({ bytes, api }) => {
+        ({ bytes, api, reads }) => {
           metrics?.request(api, m, 0, (performance.now() - start) / 1000);
+          if (reads !== undefined) for (const r of reads) metrics?.remote(r.source, r.seconds, r.failed);
           callback(null, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
         },
         (e: unknown) => {
