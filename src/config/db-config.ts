@@ -212,7 +212,8 @@ class SourceReader {
 
   private checkKeysApply(type: SourceType): void {
     for (const key of this.written.keys()) {
-      const types = TYPES_OF_KEY[key];
+      // Own keys only: a key named "constructor" or "toString" is unknown, not Object's method.
+      const types = Object.hasOwn(TYPES_OF_KEY, key) ? TYPES_OF_KEY[key] : undefined;
       if (types !== undefined && !types.includes(type)) this.problem(key, `applies only to type ${types.join(', ')} (this source is ${type})`);
     }
     const format = this.values.value;
