@@ -31,6 +31,10 @@ export interface PoolSection {
   queueSize: number;
   /** Tasks one thread runs at once (they interleave at awaits, e.g. remote reads). */
   tasksPerThread: number;
+  /** Heap limit of each pool thread, MiB: a work that exceeds it fails its call and the thread is replaced. */
+  maxHeapMb: number;
+  /** A task still running this long after its deadline has its thread terminated and replaced. */
+  killAfterMs: number;
 }
 
 export interface GlobalDbSection {
@@ -125,6 +129,8 @@ const rankdIniSchema: FileSchema<RankdIniSections> = {
       .map((threads) => (threads === 0 ? availableParallelism() : threads)),
     queueSize: int({ min: 0 }).default(1024),
     tasksPerThread: int({ min: 1, max: 1024 }).default(2),
+    maxHeapMb: int({ min: 16, max: 65536 }).default(1024),
+    killAfterMs: durationMs({ min: 0 }).default(1000),
   },
   globaldb: {
     config: path().default('global_db_config.ini'),

@@ -17,6 +17,8 @@ export interface QueryPoolOptions {
   logLevel: LogLevel;
   /** How long past its deadline a task may keep running before its thread is terminated. */
   killAfterMs: number;
+  /** Heap limit of each pool thread: a work that exceeds it fails its call, not the process. */
+  maxHeapMb: number;
   works: WorkSpec[];
 }
 
@@ -43,6 +45,7 @@ export class QueryPool {
       // Threads own network clients (remote sources): with 'sync' an idle thread
       // blocks in Atomics.wait and its reconnect timers and sockets never run.
       atomics: 'async',
+      resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb },
       workerData,
     });
     this.pool.on('message', (m: unknown) => {
@@ -53,8 +56,26 @@ export class QueryPool {
     this.pool.on('error', () => {});
   }
 
-  /** Runs one request; resolves to the encoded reply or rejects with a RequestError. */
+  /**
+   * Runs one request; resolves to the encoded reply or rejects with a
+   * RequestError. A call whose thread died under it (another call's runaway
+   * work, a crash) is run once more on a live thread: calls only read.
+   */
   async run(method: 'rank' | 'call', request: Uint8Array, deadline: number): Promise<TaskReply> {
+    try {
+      return await this.attempt(method, request, deadline);
+    } catch (e) {
+      if (!(e instanceof ThreadDied)) throw e;
+      if (Date.now() >= deadline) throw e.cause;
+      try {
+        return await this.attempt(method, request, deadline);
+      } catch (again) {
+        throw again instanceof ThreadDied ? again.cause : again;
+      }
+    }
+  }
+
+  private async attempt(method: 'rank' | 'call', request: Uint8Array, deadline: number): Promise<TaskReply> {
     if (this.closing) throw new RequestError(status.UNAVAILABLE, 'the pool is closing');
     // An exact-size copy that can be transferred: gRPC's Buffer may be a slice of a shared slab.
     const bytes = new Uint8Array(request.byteLength);
@@ -80,7 +101,8 @@ export class QueryPool {
       if (result !== null && typeof result === 'object' && (result as TaskReply).bytes instanceof Uint8Array) return result as TaskReply;
       throw new RequestError(status.INTERNAL, 'the pool thread returned no reply');
     } catch (e) {
-      throw asRequestError(e, this.options.queueSize);
+      const err = asRequestError(e, this.options);
+      throw threadDied(e) ? new ThreadDied(err) : err;
     } finally {
       clearTimeout(timer);
     }
@@ -93,7 +115,7 @@ export class QueryPool {
     try {
       return (await this.pool.run(task)) as (string | TaskFailure)[];
     } catch (e) {
-      throw asRequestError(e, this.options.queueSize);
+      throw asRequestError(e, this.options);
     }
   }
 
@@ -133,12 +155,26 @@ export class QueryPool {
   }
 }
 
-function asRequestError(e: unknown, queueSize: number): RequestError {
+/** A call's thread died under it (the call itself may be innocent). */
+class ThreadDied extends Error {
+  constructor(override readonly cause: RequestError) {
+    super(cause.message);
+  }
+}
+
+function threadDied(e: unknown): boolean {
+  return !(e instanceof RequestError) && (e as Error)?.name !== 'AbortError' && (e as Error)?.message !== 'Task queue is at limit';
+}
+
+function asRequestError(e: unknown, options: QueryPoolOptions): RequestError {
   if (e instanceof RequestError) return e;
   const message = (e as Error)?.message ?? String(e);
   if (message === 'Task queue is at limit') {
-    return new RequestError(status.RESOURCE_EXHAUSTED, `server busy: the request queue is full (${queueSize} waiting)`);
+    return new RequestError(status.RESOURCE_EXHAUSTED, `server busy: the request queue is full (${options.queueSize} waiting)`);
   }
   if ((e as Error)?.name === 'AbortError') return new RequestError(status.DEADLINE_EXCEEDED, 'deadline exceeded; the task was stopped');
-  return new RequestError(status.UNAVAILABLE, `the pool thread running the request died: ${message}`);
+  if ((e as { code?: string })?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return new RequestError(status.RESOURCE_EXHAUSTED, `the pool thread ran out of heap ([pool] max_heap_mb = ${options.maxHeapMb}) while running the request; it was replaced`);
+  }
+  return new RequestError(status.UNAVAILABLE, `the pool thread running the request died (${message}); it was replaced`);
 }
