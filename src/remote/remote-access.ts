@@ -43,43 +43,63 @@ export interface SourceLookup {
   names(): string[];
 }
 
-export type OptionalFailureHandler = (error: RemoteError) => void;
+/** One finished read through ctx.remote, for metrics. */
+export interface ReadObservation {
+  source: string;
+  keys: number;
+  seconds: number;
+  /** Set when the read failed (for an optional source, it then gave misses). */
+  error: Error | undefined;
+}
+
+export interface ReadHooks {
+  /** A source with required = false failed; the read gives misses. */
+  onOptionalFailure(error: RemoteError): void;
+  /** Every read, when set (costs two clock reads per read). */
+  onRead: ((read: ReadObservation) => void) | undefined;
+}
 
 class RequestSourceReader implements SourceReader {
   constructor(
     private readonly lookup: SourceLookup,
     private readonly name: string,
     private readonly deadline: number,
-    private readonly onOptionalFailure: OptionalFailureHandler,
+    private readonly hooks: ReadHooks,
   ) {}
 
   get<T extends RemoteValue = RemoteValue>(key: RemoteKey): Promise<T | null> {
-    return this.guarded((source) => source.get(key, this.deadline), () => null) as Promise<T | null>;
+    return this.guarded(1, (source) => source.get(key, this.deadline), () => null) as Promise<T | null>;
   }
 
   mget<T extends RemoteValue = RemoteValue>(keys: readonly RemoteKey[]): Promise<(T | null)[]> {
     return this.guarded(
+      keys.length,
       (source) => source.mget(keys, this.deadline),
       () => new Array<null>(keys.length).fill(null),
     ) as Promise<(T | null)[]>;
   }
 
-  private async guarded<V>(read: (source: RemoteSource) => Promise<V>, misses: () => V): Promise<V> {
+  private async guarded<V>(keys: number, read: (source: RemoteSource) => Promise<V>, misses: () => V): Promise<V> {
     // Looked up per read: a read after UpdateDb goes to the new clients.
     const source = this.lookup.current(this.name);
+    const observe = this.hooks.onRead;
+    const started = observe === undefined ? 0 : performance.now();
     try {
-      return await read(source);
+      const values = await read(source);
+      observe?.({ source: this.name, keys, seconds: (performance.now() - started) / 1000, error: undefined });
+      return values;
     } catch (err) {
+      observe?.({ source: this.name, keys, seconds: (performance.now() - started) / 1000, error: err as Error });
       if (source.spec.required || !(err instanceof RemoteError)) throw err;
-      this.onOptionalFailure(err);
+      this.hooks.onOptionalFailure(err);
       return misses();
     }
   }
 }
 
-export function remoteAccess(lookup: SourceLookup, deadline: number, onOptionalFailure: OptionalFailureHandler): RemoteAccess {
+export function remoteAccess(lookup: SourceLookup, deadline: number, hooks: ReadHooks): RemoteAccess {
   const readers: Record<string, SourceReader> = {};
-  const readerOf = (name: string): SourceReader => (readers[name] ??= new RequestSourceReader(lookup, name, deadline, onOptionalFailure));
+  const readerOf = (name: string): SourceReader => (readers[name] ??= new RequestSourceReader(lookup, name, deadline, hooks));
   for (const name of lookup.names()) readerOf(name);
 
   const fetch: RemoteFetch['fetch'] = async (reads) => {

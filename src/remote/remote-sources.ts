@@ -5,14 +5,17 @@
  * their in-flight reads are done; unchanged sources keep theirs.
  */
 import { createSource } from './create-source.js';
-import { remoteAccess, type OptionalFailureHandler, type RemoteAccess, type SourceLookup } from './remote-access.js';
+import { remoteAccess, type ReadHooks, type ReadObservation, type RemoteAccess, type SourceLookup } from './remote-access.js';
+import type { RemoteError } from './remote-error.js';
 import type { RemoteSource } from './remote-source.js';
 import { sameSpec, specChanges, type SpecChanges } from './spec-changes.js';
 import type { SourceSpec } from './source-spec.js';
 
 export interface RemoteSourcesOptions {
   /** Told of every failed read of a source with required = false (the read gives misses). Default: ignored. */
-  onOptionalFailure?: OptionalFailureHandler;
+  onOptionalFailure?: (error: RemoteError) => void;
+  /** Told of every read through ctx.remote (source, keys, duration, error), e.g. for metrics. */
+  onRead?: (read: ReadObservation) => void;
   /** Builds a source's clients (tests may count or wrap them). */
   createSource?: (spec: SourceSpec) => RemoteSource;
 }
@@ -24,12 +27,12 @@ export interface SourceUpdate extends SpecChanges {
 
 export class RemoteSources implements SourceLookup {
   private sources = new Map<string, RemoteSource>();
-  private readonly onOptionalFailure: OptionalFailureHandler;
+  private readonly hooks: ReadHooks;
   private readonly create: (spec: SourceSpec) => RemoteSource;
   private readonly closing = new Set<Promise<void>>();
 
   constructor(specs: readonly SourceSpec[], options: RemoteSourcesOptions = {}) {
-    this.onOptionalFailure = options.onOptionalFailure ?? (() => {});
+    this.hooks = { onOptionalFailure: options.onOptionalFailure ?? (() => {}), onRead: options.onRead };
     this.create = options.createSource ?? createSource;
     this.sources = this.build(specs, new Map());
   }
@@ -68,7 +71,7 @@ export class RemoteSources implements SourceLookup {
 
   /** `ctx.remote` for one request. */
   forRequest(deadline: number): RemoteAccess {
-    return remoteAccess(this, deadline, this.onOptionalFailure);
+    return remoteAccess(this, deadline, this.hooks);
   }
 
   /** Closes every source after its in-flight reads, and waits for earlier replaced ones. */

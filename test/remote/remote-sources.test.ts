@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ReadObservation } from '../../src/remote/remote-access.js';
 import { RemoteError } from '../../src/remote/remote-error.js';
 import { RemoteSources } from '../../src/remote/remote-sources.js';
 import { ShardedSource } from '../../src/remote/sharded-source.js';
@@ -9,7 +10,7 @@ import { waitUntil } from '../support/wait-until.js';
 import { startHttpStore, type HttpStore } from './http-store.js';
 import { httpSpec, peerSpec, redisSpec } from './source-specs.js';
 
-const later = (ms = 5000): number => Date.now() + ms;
+const later = (ms = 30_000): number => Date.now() + ms;
 
 /** Connections that rankd's Redis clients hold on a server (they name themselves "rankd"). */
 async function rankdConnections(admin: Redis): Promise<number> {
@@ -40,10 +41,11 @@ describe('RemoteSources', () => {
   });
 
   it('gives each request a reader per source and fetch(), which reads several sources (one of them twice) in parallel', async () => {
-    sources = new RemoteSources([
-      redisSpec('a', [redis.port], { keyPrefix: 'a:' }),
-      redisSpec('b', [redis.port], { keyPrefix: 'b:', value: { kind: 'json' } }),
-    ]);
+    const reads: ReadObservation[] = [];
+    sources = new RemoteSources(
+      [redisSpec('a', [redis.port], { keyPrefix: 'a:' }), redisSpec('b', [redis.port], { keyPrefix: 'b:', value: { kind: 'json' } })],
+      { onRead: (read) => reads.push(read) },
+    );
     const remote = sources.forRequest(later());
     expect(await remote.a!.mget([1, 2n, '3'])).toEqual(['a-one', 'a-two', null]);
     expect(await remote.b!.get<{ b: number }>(1)).toEqual({ b: 1 });
@@ -52,12 +54,22 @@ describe('RemoteSources', () => {
     expect(together).toEqual({ a: ['a-two', 'a-one'], b: [{ b: 1 }, null], again: ['a-one'], more: [] });
 
     await expect(remote.fetch({ nope: [1] })).rejects.toThrow('no remote source named "nope" (db_config.ini has a, b)');
+    // In order of completion: fetch's reads run in parallel.
+    expect(reads.map(({ source, keys, error }) => `${source}:${keys}:${error === undefined ? 'ok' : 'failed'}`).sort()).toEqual([
+      'a:0:ok',
+      'a:1:ok',
+      'a:2:ok',
+      'a:3:ok',
+      'b:1:ok',
+      'b:2:ok',
+    ]);
   });
 
   it('update() keeps the clients of unchanged sources, replaces changed ones and closes the old after their in-flight reads', async () => {
     store.values.set('k', 'old server');
     other.values.set('k', 'new server');
-    const slowSpec = httpSpec('slow', [store.port]);
+    // Reads are held for as long as the test needs: no timeout may end them first.
+    const slowSpec = httpSpec('slow', [store.port], { timeoutMs: 30_000 });
     sources = new RemoteSources([redisSpec('a', [redis.port], { keyPrefix: 'a:' }), slowSpec, redisSpec('gone', [redis.port])]);
     const remote = sources.forRequest(later());
     const a = sources.current('a');
@@ -107,8 +119,10 @@ describe('RemoteSources', () => {
   it('a failing optional source reads as misses and reports the error; a required one fails the read', async () => {
     const port = await freePort();
     const failures: RemoteError[] = [];
+    const reads: ReadObservation[] = [];
     sources = new RemoteSources([redisSpec('maybe', [port], { required: false, timeoutMs: 50 }), redisSpec('must', [port], { timeoutMs: 50 })], {
       onOptionalFailure: (error) => failures.push(error),
+      onRead: (read) => reads.push(read),
     });
     const remote = sources.forRequest(later());
     expect(await remote.maybe!.mget([1, 2, 3])).toEqual([null, null, null]);
@@ -116,6 +130,11 @@ describe('RemoteSources', () => {
     expect(failures).toHaveLength(2);
     expect(failures[0]).toBeInstanceOf(RemoteError);
     expect(failures[0]!.message).toContain(`remote source "maybe" (redis 127.0.0.1:${port})`);
+    expect(reads.map(({ source, keys, error }) => ({ source, keys, failed: error !== undefined }))).toEqual([
+      { source: 'maybe', keys: 3, failed: true },
+      { source: 'maybe', keys: 1, failed: true },
+    ]);
+    expect(reads.every((read) => read.seconds >= 0 && read.seconds < 1)).toBe(true);
 
     await expect(remote.must!.get(1)).rejects.toThrow(`remote source "must" (redis 127.0.0.1:${port})`);
     await expect(remote.fetch({ maybe: [1], must: [1] })).rejects.toBeInstanceOf(RemoteError);
@@ -123,7 +142,7 @@ describe('RemoteSources', () => {
 
   it('close() waits for reads in flight', async () => {
     store.values.set('k', 'v');
-    sources = new RemoteSources([httpSpec('slow', [store.port])]);
+    sources = new RemoteSources([httpSpec('slow', [store.port], { timeoutMs: 30_000 })]);
     store.hold();
     const read = sources.forRequest(later()).slow!.get('k');
     await waitUntil('the read reached the server', () => store.held === 1);

@@ -3,7 +3,8 @@ import type { HttpSourceSpec, MemcacheSourceSpec, PeerSourceSpec, RedisSourceSpe
 
 const base = {
   select: 'hash' as const,
-  timeoutMs: 100,
+  // Generous: reads that should succeed must not time out on a loaded machine; fault tests set their own.
+  timeoutMs: 2000,
   value: { kind: 'string' as const },
   compress: 'none' as const,
   required: true,
