@@ -12,6 +12,7 @@
  *
  * ini keys: model = <global gbdt table>.
  */
+import { GbdtRow } from '../globaldb/gbdt-row.js';
 import type { GbdtTable } from '../globaldb/gbdt-table.js';
 import type { AlgorithmModule, CandidateBatch, GlobalTables } from '../src/pool/work.js';
 
@@ -19,10 +20,10 @@ const gbdt: AlgorithmModule = {
   create(name, params) {
     const modelName = params.model;
     if (!modelName) throw new Error('gbdt needs "model" (the name of a global gbdt table)');
-    // Dense rows reused across calls (one instance per pool thread), kept all-NaN
-    // between candidates by undoing only the entries a candidate set.
-    let userRow = new Float32Array(0);
-    let row = new Float32Array(0);
+    // Rows reused across calls (one instance per pool thread): the user's columns,
+    // and a candidate's on top of them, put back to the user's after each candidate.
+    let user = new GbdtRow(0);
+    let row = new GbdtRow(0);
     return {
       name,
       run(batch: CandidateBatch, global: GlobalTables) {
@@ -30,16 +31,19 @@ const gbdt: AlgorithmModule = {
         if (table.kind !== 'gbdt') throw new Error(`gbdt "${name}": global table "${modelName}" is a ${table.kind}, not a gbdt model`);
         const model: GbdtTable = table;
         const columns = model.features;
-        if (row.length < Math.max(columns, 1)) {
-          userRow = new Float32Array(Math.max(columns, 1)).fill(Number.NaN);
-          row = new Float32Array(Math.max(columns, 1)).fill(Number.NaN);
+        if (row.columns < columns) {
+          user = new GbdtRow(columns);
+          row = new GbdtRow(columns);
         }
 
         const uf = batch.userFeatureIds;
         const uv = batch.userFeatureValues;
         for (let j = 0; j < uf.length; j++) {
           const c = uf[j]!;
-          if (c < columns) userRow[c] = row[c] = uv[j]!;
+          if (c < columns) {
+            user.set(c, uv[j]!);
+            row.set(c, uv[j]!);
+          }
         }
         const { featureOffsets: off, featureIds: fid, featureValues: fv, scores, keep } = batch;
         for (let i = 0; i < batch.count; i++) {
@@ -48,17 +52,20 @@ const gbdt: AlgorithmModule = {
           const end = off[i + 1]!;
           for (let j = start; j < end; j++) {
             const c = fid[j]!;
-            if (c < columns) row[c] = fv[j]!;
+            if (c < columns) row.set(c, fv[j]!);
           }
           scores[i] = model.predict(row);
           for (let j = start; j < end; j++) {
             const c = fid[j]!;
-            if (c < columns) row[c] = userRow[c]!;
+            if (c < columns) row.copy(c, user);
           }
         }
         for (let j = 0; j < uf.length; j++) {
           const c = uf[j]!;
-          if (c < columns) userRow[c] = row[c] = Number.NaN;
+          if (c < columns) {
+            user.clear(c);
+            row.clear(c);
+          }
         }
       },
     };

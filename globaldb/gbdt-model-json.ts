@@ -7,15 +7,19 @@
  * binary:logistic and reg:squarederror. Anything else is refused with the
  * reason, so a model rankd would score wrongly never serves.
  *
- * Node layout of the flat forest (what gbdt-table.ts walks), leaves included:
- *   nodes[4n .. 4n+3] = feature, left child, right child, child when the feature is missing
- *   thresholds[n]     = split value (float32, as XGBoost compares: go left when x < threshold)
- *   values[n]         = a leaf's value (0 for a split)
- *   roots[t], depths[t] = tree t's root node and its depth (edges on the longest path)
- * A leaf is a node whose three children are itself, with threshold NaN (no
- * comparison holds): a walk may take more steps than its path is long and
- * stays on the leaf. So every walk of a tree takes exactly depths[t] steps,
- * with no test for "is this a leaf" (a branch the CPU would often mispredict).
+ * Node layout of the flat forest (what gbdt-table.ts walks), leaves included.
+ * Node n takes words 4n .. 4n+3 of `nodes`, and child links are word offsets (4n):
+ *   nodes[4n]     slot of the row the split reads (see gbdt-row.ts: 2c or 2c + 1 for column c)
+ *   nodes[4n + 1] split value, as float32 bits (go left when x < threshold, as XGBoost)
+ *   nodes[4n + 2] left child, nodes[4n + 3] right child
+ *   values[n]     a leaf's value (0 for a split)
+ *   roots[t], depths[t]: tree t's root and its depth (edges on the longest path)
+ * Missing values need no test: a row holds each column twice, as the value or,
+ * when missing, −∞ in slot 2c and +∞ in slot 2c + 1. A split whose missing
+ * values go left reads slot 2c (−∞ < any threshold), one going right reads
+ * 2c + 1. A leaf's children are itself, so a walk that reaches a leaf early
+ * stays there: every walk of a tree takes exactly depths[t] steps, with no test
+ * for "is this a leaf" either (both would be branches the CPU often mispredicts).
  */
 
 /** Objectives rankd evaluates, by their number in a gbdt table image's meta. */
@@ -24,6 +28,11 @@ export type GbdtObjective = (typeof GBDT_OBJECTIVES)[number];
 
 /** Int32 words per node in `nodes`. */
 export const NODE_STRIDE = 4;
+/** Word offsets within a node. */
+export const SLOT = 0;
+export const THRESHOLD = 1;
+export const LEFT = 2;
+export const RIGHT = 3;
 
 export interface FlatForest {
   objective: GbdtObjective;
@@ -36,7 +45,6 @@ export interface FlatForest {
   roots: Int32Array;
   depths: Int32Array;
   nodes: Int32Array;
-  thresholds: Float32Array;
   values: Float32Array;
 }
 
@@ -109,7 +117,8 @@ function marginOf(objective: GbdtObjective, baseScore: number): number {
 /** Appends trees to growing typed arrays, walking each from its root so unreachable (deleted) nodes are dropped. */
 class ForestBuilder {
   private nodes = new Int32Array(1024 * NODE_STRIDE);
-  private thresholds = new Float32Array(1024);
+  /** The same memory as `nodes`, to write thresholds as float32. */
+  private floats = new Float32Array(this.nodes.buffer);
   private values = new Float32Array(1024);
   private count = 0;
   private readonly roots: number[] = [];
@@ -132,10 +141,10 @@ class ForestBuilder {
     }
     if (size === 0) throw new ModelFormatError(`${where} has no nodes`);
 
-    // Depth-first from the root: a parent's slot is filled once its children have numbers.
+    // Depth-first from the root: a parent's links are written once its children have places.
     const seen = new Uint8Array(size);
     let depth = 0;
-    const encode = (i: number, from: string, level: number): number => {
+    const place = (i: number, from: string, level: number): number => {
       if (!(i >= 0 && i < size)) throw new ModelFormatError(`${where}: ${from} points at node ${i}, outside 0..${size - 1}`);
       if (seen[i]) throw new ModelFormatError(`${where}: node ${i} is reached twice; not a tree`);
       seen[i] = 1;
@@ -144,55 +153,51 @@ class ForestBuilder {
         const value = condition[i]!;
         if (!Number.isFinite(value)) throw new ModelFormatError(`${where}: leaf ${i} has value ${value}`);
         depth = Math.max(depth, level);
-        return this.addLeaf(value);
+        // Reads slot 0 (any would do); both ways lead back to itself.
+        const at = this.addNode(0, 0, value);
+        this.link(at, at, at);
+        return at;
       }
       if (splitType[i] !== 0) throw new ModelFormatError(`${where}: node ${i} is a categorical split; rankd evaluates numerical splits only`);
       const f = feature[i]!;
       if (!(f >= 0 && f < this.features)) throw new ModelFormatError(`${where}: node ${i} splits on feature ${f}, outside 0..${this.features - 1} (num_feature)`);
       if (!Number.isFinite(condition[i]!)) throw new ModelFormatError(`${where}: node ${i} has split value ${condition[i]}`);
-      const n = this.addNode(f, condition[i]!, 0);
-      const l = encode(left[i]!, `node ${i}'s left child`, level + 1);
-      const r = encode(right[i]!, `node ${i}'s right child`, level + 1);
-      this.link(n, l, r, defaultLeft[i] ? l : r);
-      return n;
+      const at = this.addNode(2 * f + (defaultLeft[i] ? 0 : 1), condition[i]!, 0);
+      const l = place(left[i]!, `node ${i}'s left child`, level + 1);
+      const r = place(right[i]!, `node ${i}'s right child`, level + 1);
+      this.link(at, l, r);
+      return at;
     };
-    this.roots.push(encode(0, 'the root', 0));
+    this.roots.push(place(0, 'the root', 0));
     this.depths.push(depth);
   }
 
-  finish(): Pick<FlatForest, 'roots' | 'depths' | 'nodes' | 'thresholds' | 'values'> {
+  finish(): Pick<FlatForest, 'roots' | 'depths' | 'nodes' | 'values'> {
     return {
       roots: Int32Array.from(this.roots),
       depths: Int32Array.from(this.depths),
       nodes: this.nodes.slice(0, this.count * NODE_STRIDE),
-      thresholds: this.thresholds.slice(0, this.count),
       values: this.values.slice(0, this.count),
     };
   }
 
-  private addNode(feature: number, threshold: number, value: number): number {
-    if (this.count === this.thresholds.length) {
+  /** Appends a node; returns its word offset. */
+  private addNode(slot: number, threshold: number, value: number): number {
+    if (this.count === this.values.length) {
       this.nodes = grow(this.nodes, Int32Array);
-      this.thresholds = grow(this.thresholds, Float32Array);
+      this.floats = new Float32Array(this.nodes.buffer);
       this.values = grow(this.values, Float32Array);
     }
-    this.nodes[this.count * NODE_STRIDE] = feature;
-    this.thresholds[this.count] = threshold;
-    this.values[this.count] = value;
-    return this.count++;
+    const at = this.count * NODE_STRIDE;
+    this.nodes[at + SLOT] = slot;
+    this.floats[at + THRESHOLD] = threshold;
+    this.values[this.count++] = value;
+    return at;
   }
 
-  /** A leaf: reads feature 0 (any column would do), and every way out leads back to itself. */
-  private addLeaf(value: number): number {
-    const n = this.addNode(0, Number.NaN, value);
-    this.link(n, n, n, n);
-    return n;
-  }
-
-  private link(n: number, left: number, right: number, missing: number): void {
-    this.nodes[n * NODE_STRIDE + 1] = left;
-    this.nodes[n * NODE_STRIDE + 2] = right;
-    this.nodes[n * NODE_STRIDE + 3] = missing;
+  private link(at: number, left: number, right: number): void {
+    this.nodes[at + LEFT] = left;
+    this.nodes[at + RIGHT] = right;
   }
 }
 

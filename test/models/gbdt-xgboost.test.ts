@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import gbdt from '../../algorithms/gbdt.js';
 import { readGbdtFile } from '../../globaldb/gbdt-file.js';
+import { GbdtRow } from '../../globaldb/gbdt-row.js';
 import { BoundTables } from '../../src/pool/bound-tables.js';
 import { createTempDir, removeTempDir } from '../support/temp-dir.js';
 import { candidateBatch, type Features } from './candidate-batch.js';
@@ -52,9 +53,9 @@ describe.each([
     rows.forEach((_, i) => expect(Math.abs(scores[i]! - predictions[i]!), `row ${i}`).toBeLessThan(1e-5));
   });
 
-  it('within 1e-5 on dense rows given to the table directly (NaN = missing)', () => {
+  it('within 1e-5 on dense rows given to the table directly (null = missing)', () => {
     const table = readGbdtFile(file, name);
-    rows.forEach((row, i) => expect(Math.abs(table.predict(Float32Array.from(row, (v) => v ?? Number.NaN)) - predictions[i]!)).toBeLessThan(1e-5));
+    rows.forEach((row, i) => expect(Math.abs(table.predict(GbdtRow.of(row)) - predictions[i]!)).toBeLessThan(1e-5));
   });
 
   it('takes user features as columns of every candidate', () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GbdtRow } from '../../globaldb/gbdt-row.js';
 import { loadTable } from '../../globaldb/load-table.js';
 import { openTable } from '../../globaldb/open-table.js';
 import { loadConfig } from '../../src/config/load-config.js';
@@ -182,8 +183,8 @@ describe('the shipped sample models', () => {
     const line = readFileSync(path.join(packageRoot, 'config', 'data', 'candidates.txt'), 'utf8').split('\n').find((l) => l.startsWith('0\t'))!;
     const candidates = JSON.parse(line.slice(2)) as { features: Record<string, number> }[];
     const scores = candidates.map((c) => {
-      const row = new Float32Array(model.features).fill(Number.NaN);
-      for (const [id, x] of Object.entries(c.features)) row[Number(id)] = x;
+      const row = new GbdtRow(model.features);
+      for (const [id, x] of Object.entries(c.features)) row.set(Number(id), x);
       return model.predict(row);
     });
     expect(scores.every((s) => s > 0 && s < 1)).toBe(true);
