@@ -3,7 +3,7 @@ import fm from '../../algorithms/fm.js';
 import lr from '../../algorithms/lr.js';
 import { buildWeightsTable } from '../../globaldb/weights-table.js';
 import { BoundTables } from '../../src/pool/bound-tables.js';
-import { candidateBatch } from './candidate-batch.js';
+import { candidateBatch, type Features } from './candidate-batch.js';
 import { fmReference } from './fm-reference.js';
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
