@@ -1,9 +1,8 @@
 import { credentials, makeGenericClientConstructor, Metadata, type ServiceError } from '@grpc/grpc-js';
-import { controlService } from '../../src/rpc/control-service.js';
+import { createControlClient } from '../../src/client/control-client.js';
 import { decodeCallResponse, encodeCallRequest } from '../../src/rpc/call-codec.js';
 import { encodeRankRequest, type RankRequestInput } from '../../src/rpc/rank-request.js';
 import { decodeRankResponse, type DecodedRankResponse } from '../../src/rpc/rank-response.js';
-import type { StatusReply, UpdateReply } from '../../src/server/controller.js';
 import { rankServiceDefinition } from '../../src/server/query-server.js';
 
 type Unary = (req: Buffer, md: Metadata, opts: { deadline?: number }, cb: (e: ServiceError | null, r: Buffer) => void) => void;
@@ -32,24 +31,7 @@ export function rankClient(address: string) {
   };
 }
 
-/** A test client of the control service. */
+/** A test client of the control service: the one rankd/client ships. */
 export function controlClient(address: string, token: string | undefined) {
-  const Control = controlService();
-  const client = new Control(address, credentials.createInsecure()) as unknown as Record<
-    string,
-    (req: object, md: Metadata, cb: (e: ServiceError | null, r: unknown) => void) => void
-  >;
-  const unary = <T>(m: string, req: object) =>
-    new Promise<T>((resolve, reject) => {
-      const md = new Metadata();
-      if (token !== undefined) md.set('authorization', `Bearer ${token}`);
-      client[m]!(req, md, (e, r) => (e ? reject(e) : resolve(r as T)));
-    });
-  return {
-    updateGlobal: (tables: string[] = []) => unary<UpdateReply>('UpdateGlobal', { tables }),
-    updateWork: () => unary<UpdateReply>('UpdateWork', {}),
-    updateDb: () => unary<UpdateReply>('UpdateDb', {}),
-    status: () => unary<StatusReply>('Status', {}),
-    close: () => (client as unknown as { close(): void }).close(),
-  };
+  return createControlClient(address, token);
 }
