@@ -1,3 +1,4 @@
+import type { ChannelOptions } from '@grpc/grpc-js';
 import { createHttpSource } from './http-source.js';
 import { createMemcacheSource } from './memcache-source.js';
 import { createPeerSource } from './peer-source.js';
@@ -6,8 +7,14 @@ import { createRedisSource } from './redis-source.js';
 import type { RemoteSource } from './remote-source.js';
 import type { SourceSpec } from './source-spec.js';
 
-/** A source with fresh clients (they connect on first use); throws if the spec cannot be served here. */
-export function createSource(spec: SourceSpec): RemoteSource {
+/** What the process around the sources provides to their clients. */
+export interface SourceEnvironment {
+  /** Extra options of peer gRPC channels, e.g. the etcd endpoints an etcd:/// resolver reads. */
+  peerChannelOptions?: ChannelOptions;
+}
+
+/** A source with fresh clients; throws if the spec cannot be served here. */
+export function createSource(spec: SourceSpec, environment: SourceEnvironment = {}): RemoteSource {
   switch (spec.type) {
     case 'redis':
       return createRedisSource(spec);
@@ -18,6 +25,6 @@ export function createSource(spec: SourceSpec): RemoteSource {
     case 'http':
       return createHttpSource(spec);
     case 'peer':
-      return createPeerSource(spec);
+      return createPeerSource(spec, environment.peerChannelOptions ?? {});
   }
 }

@@ -5,7 +5,7 @@
  * {"values": [...]} aligned with the keys, each a stored value as a string
  * or null for a miss (decoded here per the source's `value`).
  */
-import { credentials, experimental, makeGenericClientConstructor, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { type ChannelOptions, credentials, experimental, makeGenericClientConstructor, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { decodeCallResponse, encodeCallRequest } from '../rpc/call-codec.js';
 import { rankServiceDefinition } from '../server/query-server.js';
 import type { ReadDeadline } from './read-deadline.js';
@@ -15,14 +15,14 @@ import type { ShardReader } from './shard-reader.js';
 import { ShardedSource } from './sharded-source.js';
 import { serverText, type PeerSourceSpec } from './source-spec.js';
 
-export function createPeerSource(spec: PeerSourceSpec): RemoteSource {
+export function createPeerSource(spec: PeerSourceSpec, channelOptions: ChannelOptions): RemoteSource {
   if (spec.discovery !== undefined) {
-    requireResolver(spec.name, spec.discovery);
-    return new ShardedSource(spec, [new PeerShard(spec.api, spec.discovery, spec.discovery)]);
+    requireResolver(spec.name, spec.discovery, channelOptions);
+    return new ShardedSource(spec, [new PeerShard(spec.api, spec.discovery, spec.discovery, channelOptions)]);
   }
   return new ShardedSource(
     spec,
-    spec.servers.map((server) => new PeerShard(spec.api, serverText(server), serverText(server))),
+    spec.servers.map((server) => new PeerShard(spec.api, serverText(server), serverText(server), channelOptions)),
   );
 }
 
@@ -42,8 +42,10 @@ class PeerShard implements ShardReader {
     private readonly api: string,
     readonly server: string,
     target: string,
+    channelOptions: ChannelOptions,
   ) {
     this.client = new RankClientConstructor(target, credentials.createInsecure(), {
+      ...channelOptions,
       'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
       'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
       // A discovery target resolves to many servers: spread calls over them.
@@ -95,12 +97,12 @@ function valuesOf(json: string, expected: number, api: string): RawValue[] {
  * grpc-js would quietly treat an unknown scheme as a DNS name and fail every
  * call with "name resolution failed"; refuse up front and say why instead.
  */
-function requireResolver(source: string, target: string): void {
+function requireResolver(source: string, target: string, channelOptions: ChannelOptions): void {
   const match = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/]*)\/(.*)$/.exec(target);
   if (match === null) throw new Error(`remote source "${source}": target ${target} is not a scheme://authority/path URI`);
   const uri = { scheme: match[1]!, authority: match[2]!, path: match[3]! };
   try {
-    const resolver = experimental.createResolver(uri, () => false, {});
+    const resolver = experimental.createResolver(uri, () => false, channelOptions);
     resolver.destroy();
   } catch {
     throw new Error(

@@ -4,20 +4,18 @@
  * source when UpdateDb brings new specs (update). Replaced clients close once
  * their in-flight reads are done; unchanged sources keep theirs.
  */
-import { createSource } from './create-source.js';
+import { createSource, type SourceEnvironment } from './create-source.js';
 import { remoteAccess, type ReadHooks, type ReadObservation, type RemoteAccess, type SourceLookup } from './remote-access.js';
 import type { RemoteError } from './remote-error.js';
 import type { RemoteSource } from './remote-source.js';
 import { sameSpec, specChanges, type SpecChanges } from './spec-changes.js';
 import type { SourceSpec } from './source-spec.js';
 
-export interface RemoteSourcesOptions {
+export interface RemoteSourcesOptions extends SourceEnvironment {
   /** Told of every failed read of a source with required = false (the read gives misses). Default: ignored. */
   onOptionalFailure?: (error: RemoteError) => void;
   /** Told of every read through ctx.remote (source, keys, duration, error), e.g. for metrics. */
   onRead?: (read: ReadObservation) => void;
-  /** Builds a source's clients (tests may count or wrap them). */
-  createSource?: (spec: SourceSpec) => RemoteSource;
 }
 
 export interface SourceUpdate extends SpecChanges {
@@ -28,12 +26,12 @@ export interface SourceUpdate extends SpecChanges {
 export class RemoteSources implements SourceLookup {
   private sources = new Map<string, RemoteSource>();
   private readonly hooks: ReadHooks;
-  private readonly create: (spec: SourceSpec) => RemoteSource;
+  private readonly environment: SourceEnvironment;
   private readonly closing = new Set<Promise<void>>();
 
   constructor(specs: readonly SourceSpec[], options: RemoteSourcesOptions = {}) {
     this.hooks = { onOptionalFailure: options.onOptionalFailure ?? (() => {}), onRead: options.onRead };
-    this.create = options.createSource ?? createSource;
+    this.environment = { peerChannelOptions: options.peerChannelOptions };
     this.sources = this.build(specs, new Map());
   }
 
@@ -92,7 +90,7 @@ export class RemoteSources implements SourceLookup {
         if (old !== undefined && sameSpec(old.spec, spec)) {
           next.set(spec.name, old);
         } else {
-          const source = this.create(spec);
+          const source = createSource(spec, this.environment);
           created.push(source);
           next.set(spec.name, source);
         }

@@ -2,10 +2,14 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { registerDiscovery } from '../../src/client/register-discovery.js';
+import { ETCD_ENDPOINTS_OPTION } from '../../src/client/resolver-etcd.js';
 import { createSource } from '../../src/remote/create-source.js';
 import type { RemoteSource } from '../../src/remote/remote-source.js';
 import type { PeerSourceSpec } from '../../src/remote/source-spec.js';
+import { startEtcd, type EtcdProcess } from '../support/etcd.js';
 import { startRankdFixture, type RankdFixture } from '../support/rankd-fixture.js';
+import { waitUntil } from '../support/wait-until.js';
 import { expectRemoteFailure } from './expect-failure.js';
 import { startSilentServer } from './silent-server.js';
 import { peerSpec } from './source-specs.js';
@@ -101,5 +105,43 @@ describe('peer source (another rankd)', () => {
     expect(() => createSource(peerSpec('far', [], { discovery: 'etcd:///etcd/prod/features', select: 'random' }))).toThrow(
       'remote source "far": target etcd:///etcd/prod/features needs service discovery (a gRPC resolver for "etcd:"), which is not available in this process',
     );
+  });
+});
+
+describe('peer source through discovery (etcd:/// target)', () => {
+  let etcd: EtcdProcess;
+  let peer: RankdFixture;
+  let source: RemoteSource | undefined;
+
+  beforeAll(async () => {
+    etcd = await startEtcd();
+    peer = await startRankdFixture((c) => {
+      c.discovery = {
+        etcd: [etcd.endpoint],
+        prefix: 'etcd',
+        env: 'test',
+        service: 'values-peer',
+        advertiseHost: '127.0.0.1',
+        ttlS: 10,
+        drainMs: 0,
+        weight: 1,
+        zone: '',
+      };
+    }, addValuesWork);
+  });
+  afterAll(async () => {
+    await source?.close();
+    await peer?.stop();
+    await etcd?.destroy();
+  });
+
+  it('reads from the rankd servers registered under the target, once the etcd resolver is registered', async () => {
+    registerDiscovery();
+    source = createSource(peerSpec('found', [], { discovery: 'etcd:///etcd/test/values-peer', select: 'random', timeoutMs: 2000 }), {
+      peerChannelOptions: { [ETCD_ENDPOINTS_OPTION]: etcd.endpoint },
+    });
+    // Registration and the first watch answer take a moment.
+    const values = await waitUntil('the peer found through etcd answers', () => source!.mget([7, 'miss-1'], later()).catch(() => undefined));
+    expect(values).toEqual(['v:7', null]);
   });
 });
