@@ -69,3 +69,16 @@ function fnv1a(text: string): number {
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h | 0;
 }
+
+/** Vitest timeout of a network fuzz test: room for a run and for shrinking a failure. */
+export const NETWORK_TEST_TIMEOUT_MS = 100_000;
+
+/**
+ * fc.assert parameters of a network property: shrinking a failing batch
+ * sends batch after batch, so it stops after 45 s and reports the smallest
+ * counterexample found by then (instead of the test timing out silently);
+ * a run that takes that long without failing counts as a failure too.
+ */
+export function networkFuzzParams(name: PropertyName): ReturnType<typeof fuzzParams> & { interruptAfterTimeLimit: number; markInterruptAsFailure: boolean } {
+  return { ...fuzzParams(name), interruptAfterTimeLimit: 45_000, markInterruptAsFailure: true };
+}
