@@ -13,11 +13,22 @@
  *
  * ini keys: weights = <global weights table>, factors = <global weights table>.
  */
-import { featureRow } from '../src/pool/feature-hash.js';
+import { featureRowFast } from '../src/pool/feature-hash.js';
 import type { AlgorithmModule, CandidateBatch, GlobalTables } from '../src/pool/work.js';
 
 const MIN_K = 4;
 const MAX_K = 64;
+
+/** The two tables of a generation, with what finding a feature's row needs (README "Feature hashing"). */
+interface Model {
+  w: Float32Array;
+  v: Float32Array;
+  k: number;
+  wDivisor: number;
+  wInverse: number;
+  vDivisor: number;
+  vInverse: number;
+}
 
 /** Per-thread scratch of one fm instance: Σ v_if xᵢ sums and a candidate's factor-row offsets. */
 interface Scratch {
@@ -31,23 +42,15 @@ interface Scratch {
  * Touching each factor row here, in a loop of independent loads, lets the CPU
  * fetch them all from memory at once before addFactors needs them.
  */
-function linearPass(
-  w: Float32Array,
-  wRows: number,
-  v: Float32Array,
-  vRows: number,
-  k: number,
-  bases: Int32Array,
-  ids: Uint32Array,
-  values: Float32Array,
-  from: number,
-  to: number,
-): number {
+function linearPass(model: Model, bases: Int32Array, ids: Uint32Array, values: Float32Array, from: number, to: number): number {
+  const { w, v, k, wDivisor, wInverse, vDivisor, vInverse } = model;
+  const sameRows = wDivisor === vDivisor;
   let z = 0;
   let touch = 0;
   for (let j = from; j < to; j++) {
-    z += w[featureRow(ids[j]!, wRows)]! * values[j]!;
-    const base = featureRow(ids[j]!, vRows) * k;
+    const row = featureRowFast(ids[j]!, wDivisor, wInverse);
+    z += w[row]! * values[j]!;
+    const base = (sameRows ? row : featureRowFast(ids[j]!, vDivisor, vInverse)) * k;
     bases[j - from] = base;
     touch += v[base]!;
   }
@@ -110,17 +113,23 @@ const fm: AlgorithmModule = {
         if (k < MIN_K || k > MAX_K || factors.rows < 2) {
           throw new Error(`fm "${name}": table ${factorsName} must be rows × k with k from ${MIN_K} to ${MAX_K} and rows ≥ 2 (is ${factors.rows} × ${k})`);
         }
-        const w = linear.data;
         const v = factors.data;
-        const wRows = linear.rows;
-        const vRows = factors.rows;
+        const model: Model = {
+          w: linear.data,
+          v,
+          k,
+          wDivisor: linear.rows - 1,
+          wInverse: 1 / (linear.rows - 1),
+          vDivisor: factors.rows - 1,
+          vInverse: 1 / (factors.rows - 1),
+        };
         const { userSums, sums } = scratch;
 
         const uf = batch.userFeatureIds;
         const uv = batch.userFeatureValues;
         userSums.fill(0, 0, k);
         if (uf.length > scratch.bases.length) scratch.bases = new Int32Array(2 * uf.length);
-        const userLinear = w[0]! + linearPass(w, wRows, v, vRows, k, scratch.bases, uf, uv, 0, uf.length);
+        const userLinear = linear.data[0]! + linearPass(model, scratch.bases, uf, uv, 0, uf.length);
         const userSquares = addFactors(v, k, scratch.bases, uv, 0, uf.length, userSums);
 
         const { featureOffsets: off, featureIds: fid, featureValues: fv, scores, keep } = batch;
@@ -130,7 +139,7 @@ const fm: AlgorithmModule = {
           const end = off[i + 1]!;
           for (let f = 0; f < k; f++) sums[f] = userSums[f]!;
           if (end - start > scratch.bases.length) scratch.bases = new Int32Array(2 * (end - start));
-          const z = userLinear + linearPass(w, wRows, v, vRows, k, scratch.bases, fid, fv, start, end);
+          const z = userLinear + linearPass(model, scratch.bases, fid, fv, start, end);
           const squares = userSquares + addFactors(v, k, scratch.bases, fv, start, end, sums);
           let pairs = 0;
           for (let f = 0; f < k; f++) pairs += sums[f]! * sums[f]!;

@@ -6,6 +6,7 @@
  *
  * ini keys: weights = <global weights table>.
  */
+import { featureRowFast } from '../src/pool/feature-hash.js';
 import type { AlgorithmModule, CandidateBatch, GlobalTables } from '../src/pool/work.js';
 
 const lr: AlgorithmModule = {
@@ -17,15 +18,16 @@ const lr: AlgorithmModule = {
       run(batch: CandidateBatch, global: GlobalTables) {
         const w = global.weights(table).data;
         const buckets = w.length - 1;
+        const inverse = 1 / buckets;
         let user = w[0]!;
         const uf = batch.userFeatureIds;
         const uv = batch.userFeatureValues;
-        for (let j = 0; j < uf.length; j++) user += w[1 + (uf[j]! % buckets)]! * uv[j]!;
+        for (let j = 0; j < uf.length; j++) user += w[featureRowFast(uf[j]!, buckets, inverse)]! * uv[j]!;
         const { featureOffsets: off, featureIds: fid, featureValues: fv, scores, keep } = batch;
         for (let i = 0; i < batch.count; i++) {
           if (keep[i] === 0) continue;
           let z = user;
-          for (let j = off[i]!, end = off[i + 1]!; j < end; j++) z += w[1 + (fid[j]! % buckets)]! * fv[j]!;
+          for (let j = off[i]!, end = off[i + 1]!; j < end; j++) z += w[featureRowFast(fid[j]!, buckets, inverse)]! * fv[j]!;
           scores[i] = 1 / (1 + Math.exp(-z));
         }
       },

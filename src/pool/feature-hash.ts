@@ -20,3 +20,16 @@ export function featureId(pair: string): number {
 export function featureRow(id: number, rows: number): number {
   return 1 + (id % (rows - 1));
 }
+
+/**
+ * featureRow for hot loops, given divisor = rows − 1 and inverse = 1 / divisor:
+ * the remainder comes from a multiplication, as V8's % on uint32 ids (beyond
+ * int32) costs ~5x more. Exact for every uint32 id and divisor: the quotient
+ * estimate is off by at most one, and corrected.
+ */
+export function featureRowFast(id: number, divisor: number, inverse: number): number {
+  let r = id - Math.floor(id * inverse) * divisor;
+  if (r < 0) r += divisor;
+  else if (r >= divisor) r -= divisor;
+  return 1 + r;
+}

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/package-root.js';
-import { featureId, featureRow } from '../../src/pool/feature-hash.js';
+import { featureId, featureRow, featureRowFast } from '../../src/pool/feature-hash.js';
 
 /** The test-vector table of README "Feature hashing": feature, id, row (for 16385 rows). */
 function readmeVectors(): { feature: string; id: number; row: number }[] {
@@ -29,6 +30,23 @@ describe('feature hashing', () => {
     expect(featureRow(3, 5)).toBe(4);
     expect(featureRow(4, 5)).toBe(1);
     expect(featureRow(0xffff_ffff, 16385)).toBe(1 + (0xffff_ffff % 16384));
+  });
+
+  it('featureRowFast (no division) equals featureRow for every uint32 id and row count', () => {
+    const fast = (id: number, rows: number) => featureRowFast(id, rows - 1, 1 / (rows - 1));
+    // Exact multiples and their neighbours are where a quotient estimate can be off by one.
+    for (const rows of [2, 3, 5, 16385, 2 ** 20 + 1, 1_000_003, 2 ** 31, 2 ** 32 - 1, 2 ** 32]) {
+      const d = rows - 1;
+      for (const q of [0, 1, 2, Math.floor(0xffff_ffff / d)]) {
+        for (const id of [q * d - 1, q * d, q * d + 1, 0xffff_ffff].filter((x) => x >= 0 && x <= 0xffff_ffff)) {
+          expect(fast(id, rows), `id ${id}, rows ${rows}`).toBe(featureRow(id, rows));
+        }
+      }
+    }
+    fc.assert(
+      fc.property(fc.nat({ max: 0xffff_ffff }), fc.integer({ min: 2, max: 2 ** 32 }), (id, rows) => fast(id, rows) === featureRow(id, rows)),
+      { numRuns: 20_000 },
+    );
   });
 
   it("matches the README's test vectors", () => {
