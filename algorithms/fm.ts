@@ -58,11 +58,12 @@ function linearPass(model: Model, bases: Int32Array, ids: Uint32Array, values: F
 }
 
 /**
- * Adds features [from, to) to `sums`; returns Σ_f (v_if xᵢ)². Unrolled by 4 with
- * four partial sums of squares: one running sum would make every multiply-add wait
- * for the previous one.
+ * Adds v_if xᵢ of features [from, to) to `sums`; returns Σᵢ Σ_f (v_if xᵢ)².
+ * Unrolled by 4 with four partial sums of squares: one running sum would make
+ * every multiply-add wait for the previous one.
  */
-function addFactors(v: Float32Array, k: number, bases: Int32Array, values: Float32Array, from: number, to: number, sums: Float64Array): number {
+function addFactors(model: Model, bases: Int32Array, values: Float32Array, from: number, to: number, sums: Float64Array): number {
+  const { v, k } = model;
   let q0 = 0;
   let q1 = 0;
   let q2 = 0;
@@ -103,6 +104,10 @@ const fm: AlgorithmModule = {
       throw new Error('fm needs "weights" (a global weights table, rows × 1) and "factors" (a global weights table, rows × k)');
     }
     const scratch: Scratch = { userSums: new Float64Array(MAX_K), sums: new Float64Array(MAX_K), bases: new Int32Array(256) };
+    const basesFor = (features: number): Int32Array => {
+      if (features > scratch.bases.length) scratch.bases = new Int32Array(2 * features);
+      return scratch.bases;
+    };
     return {
       name,
       run(batch: CandidateBatch, global: GlobalTables) {
@@ -113,10 +118,9 @@ const fm: AlgorithmModule = {
         if (k < MIN_K || k > MAX_K || factors.rows < 2) {
           throw new Error(`fm "${name}": table ${factorsName} must be rows × k with k from ${MIN_K} to ${MAX_K} and rows ≥ 2 (is ${factors.rows} × ${k})`);
         }
-        const v = factors.data;
         const model: Model = {
           w: linear.data,
-          v,
+          v: factors.data,
           k,
           wDivisor: linear.rows - 1,
           wInverse: 1 / (linear.rows - 1),
@@ -128,9 +132,9 @@ const fm: AlgorithmModule = {
         const uf = batch.userFeatureIds;
         const uv = batch.userFeatureValues;
         userSums.fill(0, 0, k);
-        if (uf.length > scratch.bases.length) scratch.bases = new Int32Array(2 * uf.length);
-        const userLinear = linear.data[0]! + linearPass(model, scratch.bases, uf, uv, 0, uf.length);
-        const userSquares = addFactors(v, k, scratch.bases, uv, 0, uf.length, userSums);
+        const userBases = basesFor(uf.length);
+        const userLinear = linear.data[0]! + linearPass(model, userBases, uf, uv, 0, uf.length);
+        const userSquares = addFactors(model, userBases, uv, 0, uf.length, userSums);
 
         const { featureOffsets: off, featureIds: fid, featureValues: fv, scores, keep } = batch;
         for (let i = 0; i < batch.count; i++) {
@@ -138,9 +142,9 @@ const fm: AlgorithmModule = {
           const start = off[i]!;
           const end = off[i + 1]!;
           for (let f = 0; f < k; f++) sums[f] = userSums[f]!;
-          if (end - start > scratch.bases.length) scratch.bases = new Int32Array(2 * (end - start));
-          const z = userLinear + linearPass(model, scratch.bases, fid, fv, start, end);
-          const squares = userSquares + addFactors(v, k, scratch.bases, fv, start, end, sums);
+          const bases = basesFor(end - start);
+          const z = userLinear + linearPass(model, bases, fid, fv, start, end);
+          const squares = userSquares + addFactors(model, bases, fv, start, end, sums);
           let pairs = 0;
           for (let f = 0; f < k; f++) pairs += sums[f]! * sums[f]!;
           scores[i] = 1 / (1 + Math.exp(-(z + 0.5 * (pairs - squares))));

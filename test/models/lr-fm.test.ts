@@ -80,11 +80,10 @@ describe('fm', () => {
     expect(batch.scores[1]).toBeCloseTo(0.5, 15);
   });
 
-  it('matches the pairwise O(k·n²) definition on random models and candidates', () => {
+  it.each([4, 6, 16])('matches the pairwise O(k·n²) definition on random models and candidates, k = %i', (k) => {
     let seed = 12345;
     const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) - 0.5;
     const rows = 97;
-    const k = 8;
     const w = Array.from({ length: rows }, () => [next()]);
     const v = Array.from({ length: rows }, () => Array.from({ length: k }, next));
     const randomFeatures = (n: number): Features => Array.from({ length: n }, () => [Math.floor((next() + 0.5) * 2 ** 32), next() * 4]);
