@@ -1,4 +1,4 @@
-import { type ChannelOptions, credentials, makeGenericClientConstructor, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { type ChannelOptions, credentials, makeGenericClientConstructor, Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { decodeCallResponse, encodeCallRequest } from '../rpc/call-codec.js';
 import { encodeRankRequest, type RankRequestInput } from '../rpc/rank-request.js';
 import { decodeRankResponse, type DecodedRankResponse } from '../rpc/rank-response.js';
@@ -10,7 +10,7 @@ import { type ControlClient, createControlClient } from './control-client.js';
 import { callBodyUserId, HASH_KEY_HEADER } from './hash-key.js';
 import { registerDiscovery } from './register-discovery.js';
 import { ETCD_ENDPOINTS_OPTION, HOLD_MISSING_OPTION } from './resolver-etcd.js';
-import { BALANCERS, type BalancerName, type RetryOptions, serviceConfig } from './service-config.js';
+import { BALANCERS, type BalancerName, type RankMethod, retriedMethods, type RetryOptions, serviceConfig } from './service-config.js';
 
 export interface ClientOptions {
   /** etcd:///<prefix>/<env>/<service>, a host:port,host:port list, or dns:<host>:<port>. */
@@ -77,18 +77,31 @@ export function createClient(options: ClientOptions): RankdClient {
   });
   // Resolve and connect now rather than on the first call.
   client.getChannel().getConnectivityState(true);
-  const methods = client as unknown as Record<'Rank' | 'Call', UnaryMethod>;
+  const methods = client as unknown as Record<RankMethod, UnaryMethod>;
   const defaultDeadlineMs = options.deadlineMs ?? 5000;
 
-  const unary = (method: 'Rank' | 'Call', request: Uint8Array, hashKey: string | undefined, call: CallOptions = {}) =>
-    new Promise<Buffer>((resolve, reject) => {
-      const metadata = new Metadata({ waitForReady: call.waitForReady ?? options.waitForReady ?? false });
-      const key = call.hashKey ?? hashKey;
-      if (key !== undefined) metadata.set(HASH_KEY_HEADER, key);
-      const bytes = Buffer.from(request.buffer, request.byteOffset, request.byteLength);
-      const deadline = Date.now() + (call.deadlineMs ?? defaultDeadlineMs);
-      methods[method].call(client, bytes, metadata, { deadline }, (error, reply) => (error ? reject(error) : resolve(reply)));
-    });
+  const idempotent = retriedMethods(options.retry);
+
+  const attempt = (method: RankMethod, bytes: Buffer, metadata: Metadata, deadline: number) =>
+    new Promise<Buffer>((resolve, reject) =>
+      methods[method].call(client, bytes, metadata, { deadline }, (error, reply) => (error ? reject(error) : resolve(reply))),
+    );
+
+  const unary = async (method: RankMethod, request: Uint8Array, hashKey: string | undefined, call: CallOptions = {}): Promise<Buffer> => {
+    const metadata = new Metadata({ waitForReady: call.waitForReady ?? options.waitForReady ?? false });
+    const key = call.hashKey ?? hashKey;
+    if (key !== undefined) metadata.set(HASH_KEY_HEADER, key);
+    const bytes = Buffer.from(request.buffer, request.byteOffset, request.byteLength);
+    const deadline = Date.now() + (call.deadlineMs ?? defaultDeadlineMs);
+    try {
+      return await attempt(method, bytes, metadata.clone(), deadline);
+    } catch (e) {
+      // gRPC's retryPolicy stops once reply headers arrived: a server killed between its reply's
+      // headers and trailers fails the call although nothing was lost. Idempotent calls go once more.
+      if ((e as ServiceError).code !== status.UNAVAILABLE || !idempotent.has(method) || Date.now() >= deadline) throw e;
+      return attempt(method, bytes, metadata, deadline);
+    }
+  };
 
   return {
     async rank(request, call) {

@@ -37,7 +37,8 @@ export function serviceConfig(options: ServiceConfigOptions): object {
   const policyConfig = options.balancer === 'ring_hash' ? (options.ringHash ?? {}) : options.balancer === 'p2c' ? (options.p2c ?? {}) : {};
   const methodConfig: object[] = [];
   if (options.retry !== false) {
-    const { maxAttempts = 4, methods = ['Rank', 'Call'] } = options.retry ?? {};
+    const { maxAttempts = 4 } = options.retry ?? {};
+    const methods = [...retriedMethods(options.retry)];
     if (!Number.isInteger(maxAttempts) || maxAttempts < 2) throw new Error(`retry.maxAttempts must be an integer >= 2, got ${String(maxAttempts)}`);
     if (methods.length > 0) {
       methodConfig.push({
@@ -53,4 +54,9 @@ export function serviceConfig(options: ServiceConfigOptions): object {
     }
   }
   return { loadBalancingConfig: [{ [POLICY_NAMES[options.balancer]]: policyConfig }], methodConfig };
+}
+
+/** The methods a client may send again (the idempotent ones). */
+export function retriedMethods(retry: RetryOptions | false | undefined): ReadonlySet<RankMethod> {
+  return new Set(retry === false ? [] : (retry?.methods ?? ['Rank', 'Call']));
 }

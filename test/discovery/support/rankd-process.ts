@@ -9,7 +9,8 @@ import { freePorts } from '../../support/free-port.js';
 import { tcpExchange } from '../../support/tcp-exchange.js';
 import { createTempDir, removeTempDir } from '../../support/temp-dir.js';
 
-const PROBE_WORK = fileURLToPath(new URL('../fixtures/probe-work.ts', import.meta.url));
+/** The probe work beside this file's build: .ts under vitest, .js when a bench runs from dist/. */
+const PROBE_WORK = fileURLToPath(new URL(`../fixtures/probe-work${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 const RANKD_BIN = path.join(packageRoot, 'bin', 'rankd.js');
 
 export interface RankdProcessOptions {
