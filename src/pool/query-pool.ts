@@ -162,8 +162,19 @@ class ThreadDied extends Error {
   }
 }
 
+/**
+ * Whether the call may run once more on another thread. Not when its thread
+ * ran out of heap: a call has its thread to itself (piscina runs a task that
+ * has an abort signal alone), so the heap ran out under this very call, and
+ * running it again would only take down a second thread.
+ */
 function threadDied(e: unknown): boolean {
-  return !(e instanceof RequestError) && (e as Error)?.name !== 'AbortError' && (e as Error)?.message !== 'Task queue is at limit';
+  return (
+    !(e instanceof RequestError) &&
+    (e as Error)?.name !== 'AbortError' &&
+    (e as Error)?.message !== 'Task queue is at limit' &&
+    (e as { code?: string })?.code !== 'ERR_WORKER_OUT_OF_MEMORY'
+  );
 }
 
 function asRequestError(e: unknown, options: QueryPoolOptions): RequestError {
