@@ -1,0 +1,17 @@
+/**
+ * A work that ends its own pool thread: it answers with its thread id, then
+ * calls process.exit (which, in a worker thread, ends that thread only)
+ * after_ms later, typically while the thread runs someone else's call.
+ */
+import { threadId } from 'node:worker_threads';
+import type { Work } from '../../../src/pool/work.js';
+
+const crash: Work = {
+  call(body) {
+    const afterMs = typeof body.after_ms === 'number' ? body.after_ms : 0;
+    setTimeout(() => process.exit(1), afterMs);
+    return { threadId };
+  },
+};
+
+export default crash;
