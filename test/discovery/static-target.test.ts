@@ -51,6 +51,16 @@ describe('a static host:port list', () => {
     }
   });
 
+  it('reaches a server through a dns: target', async () => {
+    const port = servers[0]!.address.split(':')[1];
+    const client = createClient({ target: `dns:localhost:${port}` });
+    try {
+      expect((await client.call<ServedBy>({ api: 'who' })).server).toBe(servers[0]!.address);
+    } finally {
+      client.close();
+    }
+  });
+
   it('fails fast with UNAVAILABLE when no server is reachable', async () => {
     const client = createClient({ target: '127.0.0.1:1', deadlineMs: 10_000 });
     try {
