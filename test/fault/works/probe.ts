@@ -1,16 +1,19 @@
 /**
  * Says which thread answered, with which generation of the global tables and
  * what a table holds for a key, after awaiting hold_ms (the body's, else the
- * work's ini key, else 0): a slow api when hold_ms is set.
+ * work's ini key, else 0): a slow api when hold_ms is set. With "mark":
+ * <file> it first appends its thread id there, one line per run.
  *
  *   {"api": "probe", "table": "item_category", "key": "1001", "hold_ms": 20}
  *   → {"threadId": 3, "generation": 2, "size": 2000, "value": 7}
  */
+import { appendFileSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 import type { GlobalTables, Work } from '../../../src/pool/work.js';
 
 const probe: Work = {
   async call(body, ctx) {
+    if (typeof body.mark === 'string') appendFileSync(body.mark, `${threadId}\n`);
     const holdMs = Number(body.hold_ms ?? ctx.params.hold_ms ?? 0);
     if (holdMs > 0) await new Promise((resolve) => setTimeout(resolve, holdMs));
     const reply: Record<string, unknown> = { threadId, generation: ctx.global.generation };
