@@ -1,4 +1,5 @@
-import { hasMany, lookupId, lookupMany, openSlots, wordScratch, type SlotView } from './slot-lookup.js';
+import { halvesView } from './id-codec.js';
+import { hasMany, lookupHalves, lookupId, openSlots, type SlotView } from './slot-lookup.js';
 import { imageBytes } from './table-bytes.js';
 import type { Id, IdArray, KvTable, TableImage } from './table.js';
 
@@ -69,11 +70,13 @@ export class SharedKvTable implements KvTable {
 
   getMany(ids: IdArray): (Uint8Array | undefined)[] {
     const n = ids.length;
-    const words = wordScratch(n);
-    lookupMany(this.view, KV_STRIDE, ids, words);
     const result = new Array<Uint8Array | undefined>(n);
+    const halves = ids instanceof Float64Array ? null : halvesView(ids);
     for (let i = 0; i < n; i++) {
-      const w = words[i]!;
+      const w =
+        halves === null
+          ? this.word(ids[i]!)
+          : lookupHalves(halves[2 * i]!, halves[2 * i + 1]!, this.slots, KV_STRIDE, this.capacity, this.scale, this.zeroWord);
       result[i] = w < 0 ? undefined : this.entry(this.slots[w + 2]!);
     }
     return result;

@@ -1,4 +1,5 @@
-import { hasMany, lookupId, lookupMany, openSlots, wordScratch, type SlotView } from './slot-lookup.js';
+import { halvesView } from './id-codec.js';
+import { hasMany, lookupHalves, lookupId, openSlots, type SlotView } from './slot-lookup.js';
 import { imageBytes } from './table-bytes.js';
 import type { Id, IdArray, MapTable, TableImage } from './table.js';
 
@@ -52,11 +53,20 @@ export class SharedMapTable implements MapTable {
     const n = ids.length;
     const result = out ?? new Uint32Array(n);
     if (result.length < n) throw new RangeError(`out has ${result.length} elements, ids has ${n}`);
-    const words = wordScratch(n);
-    lookupMany(this.view, MAP_STRIDE, ids, words);
-    const slots = this.slots;
+    const { slots, capacity, scale, zeroWord } = this;
+    if (ids instanceof Float64Array) {
+      for (let i = 0; i < n; i++) {
+        const w = lookupId(ids[i]!, slots, MAP_STRIDE, capacity, scale, zeroWord);
+        result[i] = w < 0 ? missing : slots[w + 2]!;
+      }
+      return result;
+    }
+    const halves = halvesView(ids);
     for (let i = 0; i < n; i++) {
-      const w = words[i]!;
+      const w =
+        halves === null
+          ? lookupId(ids[i]!, slots, MAP_STRIDE, capacity, scale, zeroWord)
+          : lookupHalves(halves[2 * i]!, halves[2 * i + 1]!, slots, MAP_STRIDE, capacity, scale, zeroWord);
       result[i] = w < 0 ? missing : slots[w + 2]!;
     }
     return result;

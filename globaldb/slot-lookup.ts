@@ -53,6 +53,19 @@ export function lookupId(
   // × 2^-32 is exact and much quicker than ÷ 2^32, which is on the path to the first load.
   const hi = (id * 2.3283064365386963e-10) >>> 0;
   if (hi * 4294967296 + lo !== id || id > 9007199254740991) invalidNumberId(id);
+  return lookupHalves(lo, hi, slots, stride, capacity, scale, zeroWord);
+}
+
+/** Word index of the slot of the id with halves (lo, hi), or -1. */
+export function lookupHalves(
+  lo: number,
+  hi: number,
+  slots: Uint32Array,
+  stride: number,
+  capacity: number,
+  scale: number,
+  zeroWord: number,
+): number {
   return (lo | hi) === 0 ? zeroWord : findWord(slots, stride, capacity, scale, lo, hi, homeSlot(lo, hi, scale));
 }
 
@@ -66,59 +79,31 @@ function lookupOtherId(
   zeroWord: number,
 ): number {
   splitId(id);
-  const lo = idHalves[0]!;
-  const hi = idHalves[1]!;
-  return (lo | hi) === 0 ? zeroWord : findWord(slots, stride, capacity, scale, lo, hi, homeSlot(lo, hi, scale));
+  return lookupHalves(idHalves[0]!, idHalves[1]!, slots, stride, capacity, scale, zeroWord);
 }
 
 /**
- * words[i] = slot word of ids[i], or -1. (Fetching a block of home slots
- * ahead, then searching, was measured: no faster than this plain loop, whose
- * branch-free probe steps already let the CPU overlap the cache misses.)
+ * out[i] = 1 when ids[i] is in the table, else 0. Batch methods loop over
+ * the same inlined per-id lookup: its branch-free probe steps already let the
+ * CPU overlap the cache misses of consecutive ids (fetching a block of homes
+ * ahead, then searching, was measured no faster).
  */
-export function lookupMany(view: SlotView, stride: number, ids: IdArray, words: Int32Array): void {
-  const { slots, capacity, scale, zeroWord } = view;
-  const n = ids.length;
-  if (ids instanceof Float64Array) {
-    for (let i = 0; i < n; i++) {
-      const id = ids[i]!;
-      const lo = id >>> 0;
-      const hi = (id * 2.3283064365386963e-10) >>> 0;
-      if (hi * 4294967296 + lo !== id || id > 9007199254740991) invalidNumberId(id);
-      words[i] = (lo | hi) === 0 ? zeroWord : findWord(slots, stride, capacity, scale, lo, hi, homeSlot(lo, hi, scale));
-    }
-    return;
-  }
-  const halves = halvesView(ids);
-  for (let i = 0; i < n; i++) {
-    let lo: number;
-    let hi: number;
-    if (halves !== null) {
-      lo = halves[2 * i]!;
-      hi = halves[2 * i + 1]!;
-    } else {
-      splitId(ids[i]!);
-      lo = idHalves[0]!;
-      hi = idHalves[1]!;
-    }
-    words[i] = (lo | hi) === 0 ? zeroWord : findWord(slots, stride, capacity, scale, lo, hi, homeSlot(lo, hi, scale));
-  }
-}
-
-let scratchWords = new Int32Array(1024);
-
-/** A words array for `lookupMany`, reused between calls in a thread. */
-export function wordScratch(n: number): Int32Array {
-  if (scratchWords.length < n) scratchWords = new Int32Array(Math.max(n, 2 * scratchWords.length));
-  return scratchWords;
-}
-
 export function hasMany(view: SlotView, stride: number, ids: IdArray, out?: Uint8Array): Uint8Array {
   const n = ids.length;
   const result = out ?? new Uint8Array(n);
   if (result.length < n) throw new RangeError(`out has ${result.length} elements, ids has ${n}`);
-  const words = wordScratch(n);
-  lookupMany(view, stride, ids, words);
-  for (let i = 0; i < n; i++) result[i] = words[i]! >= 0 ? 1 : 0;
+  const { slots, capacity, scale, zeroWord } = view;
+  if (ids instanceof Float64Array) {
+    for (let i = 0; i < n; i++) result[i] = lookupId(ids[i]!, slots, stride, capacity, scale, zeroWord) >= 0 ? 1 : 0;
+    return result;
+  }
+  const halves = halvesView(ids);
+  for (let i = 0; i < n; i++) {
+    const w =
+      halves === null
+        ? lookupId(ids[i]!, slots, stride, capacity, scale, zeroWord)
+        : lookupHalves(halves[2 * i]!, halves[2 * i + 1]!, slots, stride, capacity, scale, zeroWord);
+    result[i] = w >= 0 ? 1 : 0;
+  }
   return result;
 }
