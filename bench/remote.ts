@@ -5,14 +5,15 @@
  * side by side in one run: rankd's remote source (as a work reads it), one
  * plain ioredis MGET per request on a shared client, and a naive client that
  * connects per request and sends 200 sequential GETs (lab_common_so's
- * adapters). Runs alternate between the three so drift on this shared
- * machine hits all alike; figures are medians of the runs.
+ * adapters). Each round runs all three (rotating who goes first); rates are
+ * medians over rounds, ratios the median of each round's ratio, so drift on
+ * this shared machine hits both sides of a ratio alike.
  */
 import os from 'node:os';
 import { Redis } from 'ioredis';
 import { startRedis } from '../test/support/redis.js';
-import { median, type LoadResult } from './engine/rank-load.js';
-import { runReadLoad } from './remote/read-load.js';
+import { median } from './engine/rank-load.js';
+import { runReadLoad, type ReadLoadResult } from './remote/read-load.js';
 import { KEY_PREFIX, naiveReader, plainMgetReader, rankdSourceReader, type ReadContestant } from './remote/redis-readers.js';
 
 const quick = process.argv.includes('--quick');
@@ -59,8 +60,14 @@ async function checkAgree(contestants: ReadContestant[]): Promise<void> {
   });
 }
 
-function summary(results: LoadResult[]) {
+/** Median over rounds of a's throughput over b's in the same round. */
+function pairedRatio(a: ReadLoadResult[], b: ReadLoadResult[]): number {
+  return median(a.map((result, r) => result.rps / b[r]!.rps));
+}
+
+function summary(results: ReadLoadResult[]) {
   return {
+    clientCpuUs: median(results.map((r) => r.clientCpuUs)),
     rps: median(results.map((r) => r.rps)),
     p50: median(results.map((r) => r.p50Ms)),
     p99: median(results.map((r) => r.p99Ms)),
@@ -75,10 +82,14 @@ async function main(): Promise<void> {
     const requests = await seed(redis.port);
     const contestants = [naiveReader(redis.port, requests), plainMgetReader(redis.port, requests), rankdSourceReader(redis.port, requests)];
     await checkAgree(contestants);
-    const results = contestants.map(() => [] as LoadResult[]);
+    const results = contestants.map(() => [] as ReadLoadResult[]);
     for (const c of contestants) await runReadLoad(c.read, CONCURRENCY, 300); // warm-up: connections, JIT
     for (let r = 0; r < RUNS; r++) {
-      for (const [i, c] of contestants.entries()) results[i]!.push(await runReadLoad(c.read, CONCURRENCY, SECONDS * 1000));
+      // Each round runs all three, in a rotating order so none always goes first.
+      for (let k = 0; k < contestants.length; k++) {
+        const i = (r + k) % contestants.length;
+        results[i]!.push(await runReadLoad(contestants[i]!.read, CONCURRENCY, SECONDS * 1000));
+      }
     }
     await Promise.all(contestants.map((c) => c.close()));
 
@@ -90,15 +101,18 @@ async function main(): Promise<void> {
     );
     for (const [i, c] of contestants.entries()) {
       const s = [naive, plain, rankd][i]!;
-      process.stdout.write(`  ${c.name.padEnd(34)} ${s.rps.toFixed(0).padStart(8)} req/s  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms\n`);
+      process.stdout.write(
+        `  ${c.name.padEnd(34)} ${s.rps.toFixed(0).padStart(8)} req/s  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms  client CPU ${s.clientCpuUs.toFixed(0)} µs/req\n`,
+      );
       if (s.firstError) process.stdout.write(`    ${s.failed} failed; first error: ${s.firstError}\n`);
     }
     const result = {
       bench: 'remote',
       rps: Math.round(rankd.rps),
       p99_ms: Number(rankd.p99.toFixed(2)),
-      vs_naive: Number((rankd.rps / naive.rps).toFixed(2)),
-      vs_plain_mget: Number((rankd.rps / plain.rps).toFixed(2)),
+      // Ratios within each round, then their median: a round's drift hits both sides alike.
+      vs_naive: Number(pairedRatio(results[2]!, results[0]!).toFixed(2)),
+      vs_plain_mget: Number(pairedRatio(results[2]!, results[1]!).toFixed(2)),
       failed,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);

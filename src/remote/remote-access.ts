@@ -79,21 +79,31 @@ class RequestSourceReader implements SourceReader {
     ) as Promise<(T | null)[]>;
   }
 
-  private async guarded<V>(keys: number, read: (source: RemoteSource) => Promise<V>, misses: () => V): Promise<V> {
-    // Looked up per read: a read after UpdateDb goes to the new clients.
-    const source = this.lookup.current(this.name);
-    const observe = this.hooks.onRead;
-    const started = observe === undefined ? 0 : performance.now();
+  /** The read, observed, with an optional source's failure turned into misses. */
+  private guarded<V>(keys: number, read: (source: RemoteSource) => Promise<V>, misses: () => V): Promise<V> {
+    let source: RemoteSource;
     try {
-      const values = await read(source);
-      observe?.({ source: this.name, keys, seconds: (performance.now() - started) / 1000, error: undefined });
-      return values;
+      // Looked up per read: a read after UpdateDb goes to the new clients.
+      source = this.lookup.current(this.name);
     } catch (err) {
-      observe?.({ source: this.name, keys, seconds: (performance.now() - started) / 1000, error: err as Error });
-      if (source.spec.required || !(err instanceof RemoteError)) throw err;
-      this.hooks.onOptionalFailure(err);
-      return misses();
+      return Promise.reject(err);
     }
+    const observe = this.hooks.onRead;
+    if (observe === undefined && source.spec.required) return read(source); // nothing to add
+    const started = observe === undefined ? 0 : performance.now();
+    const seen = (error: Error | undefined): void => observe?.({ source: this.name, keys, seconds: (performance.now() - started) / 1000, error });
+    return read(source).then(
+      (values) => {
+        seen(undefined);
+        return values;
+      },
+      (err: unknown) => {
+        seen(err as Error);
+        if (source.spec.required || !(err instanceof RemoteError)) throw err;
+        this.hooks.onOptionalFailure(err);
+        return misses();
+      },
+    );
   }
 }
 

@@ -72,30 +72,41 @@ export class ShardedSource implements RemoteSource {
     return this.reads.track(read);
   }
 
-  private async readGroup(group: ShardGroup, deadline: ReadDeadline): Promise<(RemoteValue | null)[]> {
+  // Promise chains rather than async functions here: this is every read's
+  // path, and each async layer costs a promise and a microtask hop.
+  private readGroup(group: ShardGroup, deadline: ReadDeadline): Promise<(RemoteValue | null)[]> {
     const shard = this.shards[group.shard]!;
     const down = shard.downReason?.();
-    if (down !== undefined) throw this.failure(shard.server, false, down);
-    let raw: RawValue[];
+    if (down !== undefined) return Promise.reject(this.failure(shard.server, false, down));
+    let read: Promise<RawValue[]>;
     try {
-      raw = await deadline.race(shard.read(group.keys, deadline), () => {
+      read = shard.read(group.keys, deadline);
+    } catch (err) {
+      read = Promise.reject(err);
+    }
+    return deadline
+      .race(read, () => {
         const state = shard.state?.();
         return this.failure(shard.server, true, state === undefined ? deadline.describe() : `${deadline.describe()}; ${state}`);
-      });
-    } catch (err) {
-      if (err instanceof RemoteError) throw err;
-      const message = (err as Error).message ?? String(err);
-      // A client's own deadline (gRPC, undici) may fire a moment before ours: still our timeout.
-      if (Date.now() >= deadline.at - CLOCK_SLACK_MS) throw this.failure(shard.server, true, `${deadline.describe()}; ${message}`, err);
-      throw this.failure(shard.server, false, message, err);
-    }
-    if (raw.length !== group.keys.length) {
-      throw this.failure(shard.server, false, `answered ${raw.length} values for ${group.keys.length} keys`);
-    }
-    return this.decodeAll(shard, group.keys, raw);
+      })
+      .then(
+        (raw) => this.decodeAll(shard, group.keys, raw),
+        (err: unknown) => {
+          throw this.readFailure(shard, deadline, err);
+        },
+      );
+  }
+
+  private readFailure(shard: ShardReader, deadline: ReadDeadline, err: unknown): RemoteError {
+    if (err instanceof RemoteError) return err;
+    const message = (err as Error)?.message ?? String(err);
+    // A client's own deadline (gRPC, undici) may fire a moment before ours: still our timeout.
+    if (Date.now() >= deadline.at - CLOCK_SLACK_MS) return this.failure(shard.server, true, `${deadline.describe()}; ${message}`, err);
+    return this.failure(shard.server, false, message, err);
   }
 
   private decodeAll(shard: ShardReader, keys: string[], raw: RawValue[]): (RemoteValue | null)[] {
+    if (raw.length !== keys.length) throw this.failure(shard.server, false, `answered ${raw.length} values for ${keys.length} keys`);
     if (this.textIsValue) return textValues(raw);
     const values = new Array<RemoteValue | null>(raw.length);
     for (let i = 0; i < raw.length; i++) {
