@@ -134,7 +134,7 @@ export function readDbConfig(file: string, env: NodeJS.ProcessEnv = process.env)
       problems.add({ file: ini.file, section: name, message: `listed in [${INFO_SECTION}] DBS_NAME but the file has no such section` });
       continue;
     }
-    const spec = new SourceReader(context, name).read();
+    const spec = new SourceSection(context, name).read();
     if (spec !== undefined) specs.push(spec);
   }
   problems.throwIfAny();
@@ -144,7 +144,7 @@ export function readDbConfig(file: string, env: NodeJS.ProcessEnv = process.env)
 type SourceValues = { [K in keyof typeof sourceSchema]: (typeof sourceSchema)[K] extends Field<infer T> ? T : never };
 
 /** One source section: its values checked against its type. */
-class SourceReader {
+class SourceSection {
   private readonly written: ReadonlyMap<string, string>;
   private readonly values: SourceValues;
 

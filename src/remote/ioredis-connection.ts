@@ -34,14 +34,14 @@ export async function closeIoredis(client: Redis | Cluster): Promise<void> {
   client.disconnect();
 }
 
+/** States in which the client has lost its server and is waiting to reconnect. */
+const LOST = new Set(['reconnecting', 'close', 'end', 'disconnecting']);
+
 /**
  * Connection state of a client, so reads fail at once with the reason while
  * a server is known to be down instead of queueing until their deadline,
  * and timeouts say what the client was doing.
  */
-/** States in which the client has lost its server and is waiting to reconnect. */
-const LOST = new Set(['reconnecting', 'close', 'end', 'disconnecting']);
-
 export class IoredisState {
   private lastError: Error | undefined;
 
