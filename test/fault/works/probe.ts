@@ -25,7 +25,7 @@ const probe: Work = {
   },
 };
 
-/** A set answers true/false, a map its number, a kv its text; null when absent. */
+/** A set answers true/false, a map its number, a kv its text (null when absent), weights the key's row. */
 function lookup(global: GlobalTables, name: string, key: string): unknown {
   const kind = global.table(name).kind;
   if (kind === 'set') return global.set(name).has(key);
@@ -34,7 +34,8 @@ function lookup(global: GlobalTables, name: string, key: string): unknown {
     const bytes = global.kv(name).get(key);
     return bytes === undefined ? null : Buffer.from(bytes).toString('utf8');
   }
-  throw new Error(`probe reads sets, maps and kvs; ${name} is a ${kind}`);
+  if (kind === 'weights') return [...global.weights(name).row(Number(key))];
+  throw new Error(`probe cannot read ${name}, a ${kind}`);
 }
 
 export default probe;
