@@ -52,8 +52,11 @@ export function rankBatchFromJson(body: Record<string, unknown>, maxCandidates: 
 
 function uint64(v: unknown, what: string): bigint {
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
-  if (typeof v === 'string' && /^\d{1,20}$/.test(v)) {
-    const n = BigInt(v);
+  // Leading zeros of any length, as table files and table lookups take them (but no
+  // BigInt of a megabyte of digits: that takes seconds).
+  const digits = typeof v === 'string' && /^\d+$/.test(v) ? v.replace(/^0+(?=\d)/, '') : '';
+  if (digits !== '' && digits.length <= 20) {
+    const n = BigInt(digits);
     if (n <= 0xffff_ffff_ffff_ffffn) return n;
   }
   throw bad(`${what} must be an unsigned 64-bit id (a number below 2^53 or a decimal string), got ${JSON.stringify(v)}`);
@@ -68,7 +71,8 @@ function features(v: unknown, what: string): { ids: Uint32Array; values: Float32
   entries.forEach(([k, x], i) => {
     const id = Number(k);
     if (!/^\d+$/.test(k) || id > 0xffff_ffff) throw bad(`${what}: feature id "${k}" is not a uint32`);
-    if (typeof x !== 'number' || !Number.isFinite(x)) throw bad(`${what}["${k}"]: value must be a finite number`);
+    // Values are stored as float32: 1e39 is finite here but Infinity there.
+    if (typeof x !== 'number' || !Number.isFinite(Math.fround(x))) throw bad(`${what}["${k}"]: value must be a finite number (within float32 range)`);
     ids[i] = id;
     values[i] = x;
   });
