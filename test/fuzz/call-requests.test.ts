@@ -5,7 +5,7 @@ import { anyBody, nearJson, notAnObject, rankBody } from './support/call-bodies.
 import { BAD_REQUEST_DEADLINE_MS, settle } from './support/call-outcome.js';
 import { expectCallAnswer } from './support/call-verdict.js';
 import { FUZZ_BUDGET, NETWORK_TEST_TIMEOUT_MS, networkFuzzParams } from './support/fuzz-budget.js';
-import { expectServing, type ReferenceReplies, takeReferenceReplies } from './support/reference-requests.js';
+import { expectServing, fixtureUnderTest, type ReferenceReplies, type ServerUnderTest, takeReferenceReplies } from './support/reference-requests.js';
 
 /**
  * Call over the network with random JSON text, a batch at once per case,
@@ -16,11 +16,13 @@ import { expectServing, type ReferenceReplies, takeReferenceReplies } from './su
  */
 
 let rankd: RankdFixture;
+let server: ServerUnderTest;
 let references: ReferenceReplies;
 
 beforeAll(async () => {
   rankd = await startRankdFixture();
-  references = await takeReferenceReplies(rankd);
+  server = fixtureUnderTest(rankd);
+  references = await takeReferenceReplies(server);
 });
 afterAll(async () => {
   await rankd?.stop();
@@ -33,7 +35,7 @@ async function fuzzBatches(property: 'call: random text' | 'call: random JSON bo
     fc.asyncProperty(batch, async (all) => {
       const outcomes = await Promise.all(all.map((text) => settle(rankd.rank.call(text, BAD_REQUEST_DEADLINE_MS))));
       all.forEach((text, i) => count[expectCallAnswer(outcomes[i]!, text)]++);
-      await expectServing(rankd, references);
+      await expectServing(server, references);
     }),
     networkFuzzParams(property),
   );

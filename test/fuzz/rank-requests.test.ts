@@ -5,7 +5,7 @@ import { BAD_REQUEST_DEADLINE_MS, expectRefusedWith, settle } from './support/ca
 import { FUZZ_BUDGET, NETWORK_TEST_TIMEOUT_MS, networkFuzzParams } from './support/fuzz-budget.js';
 import { mutatedRequest, randomBytes, refusedRankRequest } from './support/rank-mutations.js';
 import { expectRankAnswer } from './support/rank-verdict.js';
-import { expectServing, type ReferenceReplies, takeReferenceReplies } from './support/reference-requests.js';
+import { expectServing, fixtureUnderTest, type ReferenceReplies, type ServerUnderTest, takeReferenceReplies } from './support/reference-requests.js';
 
 /**
  * Rank over the network with random and mutated protobuf bytes, a batch of
@@ -16,13 +16,15 @@ import { expectServing, type ReferenceReplies, takeReferenceReplies } from './su
  */
 
 let rankd: RankdFixture;
+let server: ServerUnderTest;
 let references: ReferenceReplies;
 let maxCandidates: number;
 
 beforeAll(async () => {
   rankd = await startRankdFixture();
+  server = fixtureUnderTest(rankd);
   maxCandidates = rankd.server.config.server.maxCandidates;
-  references = await takeReferenceReplies(rankd);
+  references = await takeReferenceReplies(server);
 });
 afterAll(async () => {
   await rankd?.stop();
@@ -38,7 +40,7 @@ async function fuzzBatches(property: 'rank: random bytes' | 'rank: mutated valid
     fc.asyncProperty(batch, async (all) => {
       const outcomes = await Promise.all(all.map(send));
       all.forEach((bytes, i) => count[expectRankAnswer(outcomes[i]!, bytes, maxCandidates)]++);
-      await expectServing(rankd, references);
+      await expectServing(server, references);
     }),
     networkFuzzParams(property),
   );
@@ -64,7 +66,7 @@ describe('Rank with bad bytes: answered as the decoder says, and the server keep
       fc.asyncProperty(batch, async (all) => {
         const outcomes = await Promise.all(all.map((r) => send(r.bytes)));
         all.forEach((r, i) => expectRefusedWith(outcomes[i]!, r.what, r.code, r.message));
-        await expectServing(rankd, references);
+        await expectServing(server, references);
       }),
       networkFuzzParams(property),
     );

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { RankRequestInput } from '../../../src/rpc/rank-request.js';
+import type { controlClient, rankClient } from '../../support/rankd-client.js';
 import type { RankdFixture } from '../../support/rankd-fixture.js';
 
 /**
@@ -26,29 +27,40 @@ const callBodies: [string, object][] = [
   ['Call example', { api: 'example', nested: { list: [1, 'two', null], n: 1.5 } }],
 ];
 
+/** A server under test: in this process (a fixture) or another (a daemon); `threads` its pool size. */
+export interface ServerUnderTest {
+  rank: ReturnType<typeof rankClient>;
+  control: ReturnType<typeof controlClient>;
+  threads: number;
+}
+
+export function fixtureUnderTest(rankd: RankdFixture): ServerUnderTest {
+  return { rank: rankd.rank, control: rankd.control, threads: rankd.server.config.pool.threads };
+}
+
 export interface ReferenceRequest {
   name: string;
-  send(rankd: RankdFixture, deadlineMs?: number): Promise<unknown>;
+  send(server: ServerUnderTest, deadlineMs?: number): Promise<unknown>;
 }
 
 export const REFERENCE_REQUESTS: ReferenceRequest[] = [
-  ...rankRequests.map(([name, input]) => ({ name, send: (r: RankdFixture, d?: number) => r.rank.rank(input, d) })),
-  ...callBodies.map(([name, body]) => ({ name, send: (r: RankdFixture, d?: number) => r.rank.call(body, d) })),
+  ...rankRequests.map(([name, input]) => ({ name, send: (s: ServerUnderTest, d?: number) => s.rank.rank(input, d) })),
+  ...callBodies.map(([name, body]) => ({ name, send: (s: ServerUnderTest, d?: number) => s.rank.call(body, d) })),
 ];
 
 /** The reference replies, by request name. */
 export type ReferenceReplies = Map<string, unknown>;
 
-export async function takeReferenceReplies(rankd: RankdFixture): Promise<ReferenceReplies> {
+export async function takeReferenceReplies(server: ServerUnderTest): Promise<ReferenceReplies> {
   const replies = new Map<string, unknown>();
-  for (const r of REFERENCE_REQUESTS) replies.set(r.name, await r.send(rankd));
+  for (const r of REFERENCE_REQUESTS) replies.set(r.name, await r.send(server));
   return replies;
 }
 
 /** The server still answers: every reference request gets its reference reply, and every pool thread is up. */
-export async function expectServing(rankd: RankdFixture, references: ReferenceReplies): Promise<void> {
-  const replies = await Promise.all(REFERENCE_REQUESTS.map((r) => r.send(rankd)));
+export async function expectServing(server: ServerUnderTest, references: ReferenceReplies): Promise<void> {
+  const replies = await Promise.all(REFERENCE_REQUESTS.map((r) => r.send(server)));
   REFERENCE_REQUESTS.forEach((r, i) => expect(replies[i], r.name).toEqual(references.get(r.name)));
-  const s = await rankd.control.status();
-  expect(s.threads).toBe(rankd.server.config.pool.threads);
+  const s = await server.control.status();
+  expect(s.threads).toBe(server.threads);
 }
