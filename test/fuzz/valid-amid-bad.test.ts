@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RankdFixture, startRankdFixture } from '../support/rankd-fixture.js';
-import { type FuzzRequest, fuzzRequest } from './support/bad-requests.js';
+import { type FuzzRequest, fuzzRequest, fuzzRequestOf } from './support/bad-requests.js';
 import { settle } from './support/call-outcome.js';
 import { FUZZ_BUDGET, NETWORK_TEST_TIMEOUT_MS, networkFuzzParams } from './support/fuzz-budget.js';
 import {
@@ -37,14 +37,14 @@ afterAll(async () => {
 /** A reference request as one of the batch: its reply must be the reference reply. */
 function referenceRequest(index: number): FuzzRequest {
   const r = REFERENCE_REQUESTS[index % REFERENCE_REQUESTS.length]!;
-  return {
-    what: `reference: ${r.name}`,
-    send: (s) => settle(r.send(s, 10_000)),
-    check: (outcome) => {
+  return fuzzRequestOf(
+    `reference: ${r.name}`,
+    (s) => settle(r.send(s, 10_000)),
+    (outcome) => {
       if (!outcome.ok) throw new Error(`reference ${r.name} failed amid bad requests: ${outcome.code} ${outcome.details}`);
       expect(outcome.value, r.name).toEqual(references.get(r.name));
     },
-  };
+  );
 }
 
 describe('valid requests amid bad ones', () => {

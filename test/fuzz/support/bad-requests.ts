@@ -21,42 +21,49 @@ export interface FuzzRequest {
 
 const rankBytes = (server: ServerUnderTest, bytes: Uint8Array) => settle(server.rank.rankBytes(bytes, BAD_REQUEST_DEADLINE_MS));
 
+/** A FuzzRequest that counterexamples print as what it is. */
+export function fuzzRequestOf(what: string, send: FuzzRequest['send'], check: FuzzRequest['check']): FuzzRequest {
+  return { what, send, check, [fc.toStringMethod]: () => what } as FuzzRequest;
+}
+
 function judgedRank(bytes: Uint8Array, maxCandidates: number): FuzzRequest {
-  return {
-    what: `Rank ${Buffer.from(bytes).toString('hex').slice(0, 120)}`,
-    send: (server) => rankBytes(server, bytes),
-    check: (outcome) => void expectRankAnswer(outcome as CallOutcome<Buffer>, bytes, maxCandidates),
-  };
+  return fuzzRequestOf(
+    `Rank ${Buffer.from(bytes).toString('hex').slice(0, 120)}`,
+    (server) => rankBytes(server, bytes),
+    (outcome) => void expectRankAnswer(outcome as CallOutcome<Buffer>, bytes, maxCandidates),
+  );
 }
 
 function judgedCall(text: string): FuzzRequest {
-  return {
-    what: `Call ${JSON.stringify(text).slice(0, 120)}`,
-    send: (server) => settle(server.rank.call(text, BAD_REQUEST_DEADLINE_MS)),
-    check: (outcome) => void expectCallAnswer(outcome, text),
-  };
+  return fuzzRequestOf(
+    `Call ${JSON.stringify(text).slice(0, 120)}`,
+    (server) => settle(server.rank.call(text, BAD_REQUEST_DEADLINE_MS)),
+    (outcome) => void expectCallAnswer(outcome, text),
+  );
 }
 
 /** Bytes just over the message limit: refused by gRPC before any thread sees them. */
 function oversized(maxMessageBytes: number): FuzzRequest {
   const bytes = Buffer.alloc(maxMessageBytes + 1);
   bytes[0] = 0x0a;
-  return {
-    what: `a Rank request of ${bytes.length} bytes`,
-    send: (server) => rankBytes(server, bytes),
-    check: (outcome) => expectRefusedWith(outcome, 'oversized', status.RESOURCE_EXHAUSTED, /larger than max/),
-  };
+  return fuzzRequestOf(
+    `a Rank request of ${bytes.length} bytes`,
+    (server) => rankBytes(server, bytes),
+    (outcome) => expectRefusedWith(outcome, 'oversized', status.RESOURCE_EXHAUSTED, /larger than max/),
+  );
 }
 
 export function fuzzRequest(limits: { maxCandidates: number; maxMessageBytes: number }): fc.Arbitrary<FuzzRequest> {
   return fc.oneof(
     {
       weight: 6,
-      arbitrary: refusedRankRequest(limits.maxCandidates).map((r) => ({
-        what: `${r.what} (${Buffer.from(r.bytes).toString('hex').slice(0, 120)})`,
-        send: (server: ServerUnderTest) => rankBytes(server, r.bytes),
-        check: (outcome: CallOutcome<unknown>) => expectRefusedWith(outcome, r.what, r.code, r.message),
-      })),
+      arbitrary: refusedRankRequest(limits.maxCandidates).map((r) =>
+        fuzzRequestOf(
+          `Rank with ${r.what} (${Buffer.from(r.bytes).toString('hex').slice(0, 120)})`,
+          (server) => rankBytes(server, r.bytes),
+          (outcome) => expectRefusedWith(outcome, r.what, r.code, r.message),
+        ),
+      ),
     },
     { weight: 2, arbitrary: fc.oneof(randomBytes, mutatedRequest).map((b) => judgedRank(b, limits.maxCandidates)) },
     { weight: 4, arbitrary: fc.oneof(notAnObject, nearJson(anyBody), nearJson(rankBody), rankBody).map(judgedCall) },

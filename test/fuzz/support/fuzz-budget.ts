@@ -26,6 +26,8 @@ export const FUZZ_BUDGET = {
   'call: random JSON bodies': { numRuns: 40, perRun: 24 },
   // Valid requests among bad ones (valid-amid-bad.test.ts)
   'valid replies amid bad requests': { numRuns: 25, perRun: 48 },
+  // A real rankd process (server-process.test.ts)
+  'server process: alive after batches of bad requests': { numRuns: 15, perRun: 48 },
   // Set, map and kv files (id-files.test.ts)
   'id files: random set files': { numRuns: 1000 },
   'id files: random map files': { numRuns: 1000 },
