@@ -18,16 +18,16 @@ export interface PropertyBudget {
 
 export const FUZZ_BUDGET = {
   // Rank over the network (rank-requests.test.ts)
-  'rank: random bytes': { numRuns: 40, perRun: 24 },
-  'rank: mutated valid requests': { numRuns: 40, perRun: 24 },
-  'rank: mutations that must be refused': { numRuns: 40, perRun: 24 },
+  'rank: random bytes': { numRuns: 50, perRun: 24 },
+  'rank: mutated valid requests': { numRuns: 60, perRun: 24 },
+  'rank: mutations that must be refused': { numRuns: 50, perRun: 24 },
   // Call over the network (call-requests.test.ts)
-  'call: random text': { numRuns: 30, perRun: 24 },
-  'call: random JSON bodies': { numRuns: 40, perRun: 24 },
+  'call: random text': { numRuns: 40, perRun: 24 },
+  'call: random JSON bodies': { numRuns: 60, perRun: 24 },
   // Valid requests among bad ones (valid-amid-bad.test.ts)
-  'valid replies amid bad requests': { numRuns: 25, perRun: 48 },
+  'valid replies amid bad requests': { numRuns: 30, perRun: 48 },
   // A real rankd process (server-process.test.ts)
-  'server process: alive after batches of bad requests': { numRuns: 15, perRun: 48 },
+  'server process: alive after batches of bad requests': { numRuns: 20, perRun: 48 },
   // Set, map and kv files (id-files.test.ts)
   'id files: random set files': { numRuns: 1000 },
   'id files: random map files': { numRuns: 1000 },
