@@ -308,7 +308,8 @@ async function benchLoad(): Promise<{ linesPerS: number; text: string }> {
 async function main(): Promise<void> {
   console.log(
     `globaldb bench${quick ? ' (--quick)' : ''}: node ${process.version}, ${os.cpus().length} CPUs; ` +
-      `ids uniform random in [0, 2^53), values < 2^31; medians of ${RUNS} runs after a warm-up run`,
+      `ids uniform random in [0, 2^53), values < 2^31; medians of ${RUNS} runs after a warm-up run; ` +
+      `load average ${os.loadavg()[0]!.toFixed(1)} at start (figures from a busy machine are low and noisy)`,
   );
   const results = new Map<number, SizeResult>();
   for (const n of SIZES) results.set(n, benchSize(n));
@@ -331,6 +332,7 @@ async function main(): Promise<void> {
 
   const load = await benchLoad();
   console.log(load.text);
+  console.log(`load average ${os.loadavg()[0]!.toFixed(1)} at the end`);
 
   const r1 = results.get(1_000_000)!;
   const r10 = results.get(10_000_000);
