@@ -50,7 +50,12 @@ export function rankServiceHandlers(dispatch: Dispatch, defaultDeadlineMs: numbe
         (e: unknown) => {
           const err = e instanceof RequestError ? e : new RequestError(status.INTERNAL, String(e));
           metrics?.request(err.api, m, err.code, (performance.now() - start) / 1000);
-          callback({ code: err.code, details: err.message, name: 'RequestError', message: err.message });
+          try {
+            callback({ code: err.code, details: err.message, name: 'RequestError', message: err.message });
+          } catch {
+            // Whatever a status cannot carry (grpc-js throws on some header text) must not kill the process.
+            callback({ code: err.code, details: 'the request was refused (the reason could not be sent)' });
+          }
         },
       );
     };
