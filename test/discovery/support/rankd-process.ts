@@ -119,9 +119,10 @@ function writeConfig(root: string, queryPort: number, controlPort: number, optio
       'control_token = test-token',
       'deadline_ms = 5000',
       '[pool]',
-      // Two threads: calls that wait in the probe work overlap (a task with an abort
-      // signal has a piscina thread to itself, whatever tasks_per_thread says).
-      'threads = 2',
+      // A piscina task with an abort signal (every rankd request) has a thread to itself
+      // whatever tasks_per_thread says, and a queued one can wait behind later ones for
+      // seconds: four threads keep the tests' at most four calls in flight from queueing.
+      'threads = 4',
       '[admin]',
       'port = 0',
       ...discovery,
