@@ -3,7 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from '../../src/client/index.js';
+import { controlAddress, createClient, listServers } from '../../src/client/index.js';
 import { connectEtcd } from '../../src/discovery/etcd-connection.js';
 import { serviceFolder } from '../../src/discovery/service-key.js';
 import { packageRoot } from '../../src/package-root.js';
@@ -65,6 +65,22 @@ describe('three registered servers', () => {
     const table = await run(process.execPath, [path.join(packageRoot, 'bin/rankd.js'), 'discover', '--etcd', etcd.endpoint, '--env', service.env]);
     expect(table.stdout.split('\n')[0]).toMatch(/^ADDRESS\s+VERSION\s+WEIGHT\s+ZONE\s+STARTED\s+CONTROL_PORT$/);
     expect(table.stdout.trim().split('\n')).toHaveLength(4);
+  });
+
+  it('can be controlled one by one at the control port their registration names', async () => {
+    const client = createClient({ target, etcd: etcd.endpoint });
+    try {
+      for (const server of await listServers({ etcd: etcd.endpoint, env: service.env })) {
+        const control = client.control(controlAddress(server)!, 'test-token');
+        try {
+          expect(await control.status()).toMatchObject({ version: server.metadata.version, works: expect.arrayContaining(['probe']) });
+        } finally {
+          control.close();
+        }
+      }
+    } finally {
+      client.close();
+    }
   });
 
   it('answer rankd call through the etcd target', async () => {
