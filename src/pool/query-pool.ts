@@ -29,6 +29,9 @@ export interface QueryPoolOptions {
 export class QueryPool {
   private readonly pool: Piscina;
   private closing = false;
+  /** Calls (and call batches) taken and not yet answered: close() waits for them. */
+  private inFlight = 0;
+  private drained: (() => void) | undefined;
 
   constructor(
     private readonly options: QueryPoolOptions,
@@ -62,6 +65,8 @@ export class QueryPool {
    * work, a crash) is run once more on a live thread: calls only read.
    */
   async run(method: 'rank' | 'call', request: Uint8Array, deadline: number): Promise<TaskReply> {
+    if (this.closing) throw new RequestError(status.UNAVAILABLE, 'the pool is closing');
+    this.inFlight++;
     try {
       return await this.attempt(method, request, deadline);
     } catch (e) {
@@ -72,11 +77,12 @@ export class QueryPool {
       } catch (again) {
         throw again instanceof ThreadDied ? again.cause : again;
       }
+    } finally {
+      this.settled();
     }
   }
 
   private async attempt(method: 'rank' | 'call', request: Uint8Array, deadline: number): Promise<TaskReply> {
-    if (this.closing) throw new RequestError(status.UNAVAILABLE, 'the pool is closing');
     // An exact-size copy that can be transferred: gRPC's Buffer may be a slice of a shared slab.
     const bytes = new Uint8Array(request.byteLength);
     bytes.set(request);
@@ -112,11 +118,18 @@ export class QueryPool {
   async runCallBatch(bodies: string[], deadline: number): Promise<(string | TaskFailure)[]> {
     if (this.closing) throw new RequestError(status.UNAVAILABLE, 'the pool is closing');
     const task: PoolTask = { method: 'call-batch', bytes: new Uint8Array(0), bodies, deadline };
+    this.inFlight++;
     try {
       return (await this.pool.run(task)) as (string | TaskFailure)[];
     } catch (e) {
       throw asRequestError(e, this.options);
+    } finally {
+      this.settled();
     }
+  }
+
+  private settled(): void {
+    if (--this.inFlight === 0) this.drained?.();
   }
 
   /** A new pool whose works are proven loaded (closed again when they fail to load). */
@@ -148,9 +161,13 @@ export class QueryPool {
     return this.pool.utilization;
   }
 
-  /** Stops taking tasks and resolves when the running ones are done. */
+  /** Stops taking calls and resolves when the ones taken are answered and the threads have ended. */
   async close(): Promise<void> {
     this.closing = true;
+    // Not piscina's close() alone: it can end the threads under tasks still queued or running
+    // (it waits until it has counted as many idle moments as threads, not for the queue), and
+    // those calls then failed during UpdateWork. Every call taken finishes here first.
+    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
     await this.pool.close();
   }
 }
