@@ -57,6 +57,10 @@ export class RankdMetrics {
     gauge('rankd_pool_utilization', 'Share of pool thread time spent running tasks (0-1)', (g) => g.set(sources.pool().utilization));
     gauge('rankd_pool_threads', 'Pool threads', (g) => g.set(sources.pool().threads));
     gauge('rankd_generation', 'Current generation of global data', (g) => g.set(sources.global.generation));
+    // prom-client's defaults have external memory but not this part of it: the global tables live here.
+    gauge('rankd_process_array_buffers_bytes', 'Memory of the ArrayBuffers and SharedArrayBuffers the main thread holds, global tables included', (g) =>
+      g.set(process.memoryUsage().arrayBuffers),
+    );
     const perTable = (name: string, help: string, value: (t: ReturnType<GlobalData['tables']>[number]) => number) =>
       gauge(name, help, (g) => {
         g.reset();
