@@ -5,6 +5,6 @@
  */
 export function innermostError(message: string): string {
   const parts = message.split(/Last error: (?:Error: )?/);
-  const inner = parts[parts.length - 1]!.replace(/\.? Resolution note: ?$/, '').replace(/\.? Resolution note: .*$/, '');
-  return inner.replace(/^\d+ [A-Z_]+: /, '').trim() || message;
+  const inner = parts[parts.length - 1]!.replace(/\.? Resolution note: .*$/, '').replace(/^\d+ [A-Z_]+: /, '').trim();
+  return inner || message;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { channelTarget } from '../../src/client/client-target.js';
+import { innermostError } from '../../src/client/error-text.js';
 import { callBodyUserId } from '../../src/client/hash-key.js';
 import { serviceConfig } from '../../src/client/service-config.js';
 import { decodeRegistration, encodeRegistration, serverWeight } from '../../src/discovery/registration-value.js';
@@ -70,5 +71,14 @@ describe('the discovery key and value', () => {
     expect(serverWeight({ weight: 2.5 })).toBe(2.5);
     expect(serverWeight({ weight: '3' as unknown as number })).toBe(3);
     for (const bad of [0, -1, 'x', undefined, Infinity]) expect(serverWeight({ weight: bad as number })).toBe(1);
+  });
+});
+
+describe('error text', () => {
+  it('keeps the innermost cause of a nested grpc-js error', () => {
+    expect(innermostError('14 UNAVAILABLE: No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:1. Resolution note: ')).toBe(
+      'connect ECONNREFUSED 127.0.0.1:1',
+    );
+    expect(innermostError('no servers to call')).toBe('no servers to call');
   });
 });
