@@ -3,9 +3,10 @@
  *
  * rankd servers (child processes) registered in a real etcd, four clients
  * calling them without pause through etcd:///…, round robin. Each round:
- *   join    a new server starts: time from its key's put to the first call it serves;
- *   leave   it stops with SIGTERM: time from its key's deletion to the last call it serves,
- *           and the calls that failed meanwhile (lost_graceful);
+ *   join    a new server starts: time from its key's put to the first call a client sends it;
+ *   leave   it stops with SIGTERM: time from its key's deletion to the last call a client
+ *           sends it (sent, not served: a CPU-starved server may run a call late), and
+ *           the calls that failed meanwhile (lost_graceful);
  *   kill -9 another new server joins and is killed: calls that failed until its key
  *           expired (lost_kill9; the clients retry UNAVAILABLE on another server).
  * Times are p50 over the rounds; both clocks are this machine's.
@@ -59,12 +60,12 @@ async function main(): Promise<void> {
       starting.catch(() => {}); // awaited by join, which reports the failure
       return starting;
     };
-    /** Waits until a started server serves; returns it with its join time (key put → first call served). */
+    /** Waits until a started server serves; returns it with its join time (key put → first call sent to it). */
     const join = async (starting: Promise<RankdProcess>): Promise<{ server: RankdProcess; joinMs: number }> => {
       const server = await starting;
       const put = await waitUntil('key put', () => events.events.find((e) => e.type === 'put' && e.key === server.key));
       const first = await waitUntil('first call served', () => load!.served.find((call) => call.server === server.address), { timeoutMs: 10_000 });
-      return { server, joinMs: first.at - put.at };
+      return { server, joinMs: first.sentAt - put.at };
     };
 
     let upcoming = prestart();
@@ -76,8 +77,8 @@ async function main(): Promise<void> {
       const stoppedAt = Date.now();
       await graceful.server.stop();
       const deletion = await waitUntil('stopped server key deleted', () => events.deletion(graceful.server.key, stoppedAt), { timeoutMs: (TTL_S + 5) * 1000 });
-      const lastServed = Math.max(...load.served.filter((call) => call.server === graceful.server.address).map((call) => call.at));
-      leaves.push(lastServed - deletion.at);
+      const lastSent = Math.max(...load.served.filter((call) => call.server === graceful.server.address).map((call) => call.sentAt));
+      leaves.push(lastSent - deletion.at);
       lostGraceful += load.failed.length - failedBefore;
       await graceful.server.destroy();
 
@@ -102,8 +103,8 @@ async function main(): Promise<void> {
 
     const served = load.served.length;
     process.stdout.write(`bench:discovery (${quick ? 'quick' : 'full'}; ${os.cpus().length} cores, ${os.cpus()[0]?.model}; ${ROUNDS} rounds, TTL ${TTL_S} s, drain ${DRAIN_MS} ms)\n`);
-    process.stdout.write(`  join: key put -> first call served       p50 ${median(joins).toFixed(1)} ms  max ${Math.max(...joins).toFixed(1)} ms  (${joins.length} joins)\n`);
-    process.stdout.write(`  leave: key deleted -> last call served   p50 ${median(leaves).toFixed(1)} ms  max ${Math.max(...leaves).toFixed(1)} ms\n`);
+    process.stdout.write(`  join: key put -> first call sent        p50 ${median(joins).toFixed(1)} ms  max ${Math.max(...joins).toFixed(1)} ms  (${joins.length} joins)\n`);
+    process.stdout.write(`  leave: key deleted -> last call sent     p50 ${median(leaves).toFixed(1)} ms  max ${Math.max(...leaves).toFixed(1)} ms\n`);
     process.stdout.write(`  calls: ${served} served, lost ${lostGraceful} on graceful stops, ${lostKill9} on kill -9\n`);
     const result = {
       bench: 'discovery',

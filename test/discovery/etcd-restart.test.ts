@@ -54,7 +54,7 @@ describe('etcd restarts', () => {
     await etcd.stop();
     const stoppedAt = Date.now();
     await pause(3 * TTL_S * 1000);
-    const servedWhileDown = load.served.filter((call) => call.at > stoppedAt);
+    const servedWhileDown = load.served.filter((call) => call.sentAt > stoppedAt);
     await etcd.start();
     const restartedAt = Date.now();
     // A new lease on every key: each server noticed the loss and registered again.

@@ -62,10 +62,11 @@ describe('losing a server under load', () => {
     expect(exit).toBe('exited with code 0');
     const deletion = events!.deletion(leaving.key, stoppedAt);
     expect(deletion, 'key deleted').toBeDefined();
-    const lastServed = Math.max(...load.served.filter((call) => call.server === leaving.address).map((call) => call.at));
-    expect(lastServed - deletion!.at).toBeLessThanOrEqual(100);
+    // Sent, not served: on a busy machine the server itself may run a call late.
+    const lastSent = Math.max(...load.served.filter((call) => call.server === leaving.address).map((call) => call.sentAt));
+    expect(lastSent - deletion!.at).toBeLessThanOrEqual(100);
     // The others carried on.
-    const after = load.served.filter((call) => call.at > deletion!.at + 100);
+    const after = load.served.filter((call) => call.sentAt > deletion!.at + 100);
     expect(new Set(after.map((call) => call.server))).toEqual(new Set([servers[1]!.address, servers[2]!.address]));
   });
 
@@ -81,6 +82,6 @@ describe('losing a server under load', () => {
 
     expect(load.failed).toEqual([]);
     expect(deletion.at - killedAt).toBeLessThanOrEqual((TTL_S + 1) * 1000);
-    expect(load.served.filter((call) => call.server === victim.address && call.at > killedAt)).toEqual([]);
+    expect(load.served.filter((call) => call.server === victim.address && call.sentAt > killedAt)).toEqual([]);
   });
 });

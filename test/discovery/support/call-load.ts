@@ -3,6 +3,8 @@ import type { RankdClient } from '../../../src/client/index.js';
 /** One answered call of the probe work. */
 export interface ServedCall {
   server: string;
+  /** When the client sent it: the balancer's choice, free of the server's own queueing. */
+  sentAt: number;
   /** Server clock (same machine) when the work ran. */
   at: number;
   latencyMs: number;
@@ -48,10 +50,11 @@ export class CallLoad {
 
   private async loop(client: RankdClient, index: number): Promise<void> {
     while (this.running) {
+      const sentAt = Date.now();
       const started = performance.now();
       try {
         const reply = await client.call<{ server: string; at: number }>({ api: 'probe', ...this.body(index) });
-        this.served.push({ server: reply.server, at: reply.at, latencyMs: performance.now() - started });
+        this.served.push({ server: reply.server, sentAt, at: reply.at, latencyMs: performance.now() - started });
       } catch (e) {
         this.failed.push({ at: Date.now(), message: (e as Error).message });
         // Keep a failing client from spinning: failures are what the tests count, not their rate.
