@@ -4,9 +4,10 @@
  * rankd servers (child processes) registered in a real etcd, four clients
  * calling them without pause through etcd:///…, round robin. Each round:
  *   join    a new server starts: time from its key's put to the first call a client sends it;
- *   leave   it stops with SIGTERM: time from its key's deletion to the last call a client
- *           sends it (sent, not served: a CPU-starved server may run a call late), and
- *           the calls that failed meanwhile (lost_graceful);
+ *   leave   it stops with SIGTERM: time from the start of its deregistration (lease
+ *           revoke sent, per its own log) to the last call a client sends it (sent,
+ *           not served: a CPU-starved server may run a call late), which drain_ms must
+ *           exceed; and the calls that failed meanwhile (lost_graceful);
  *   kill -9 another new server joins and is killed: calls that failed until its key
  *           expired (lost_kill9; the clients retry UNAVAILABLE on another server).
  * Times are p50 over the rounds; both clocks are this machine's.
@@ -27,6 +28,12 @@ const TTL_S = 2;
 const DRAIN_MS = 500;
 const service = { prefix: 'etcd', env: 'bench', service: 'rankd' };
 const folder = serviceFolder(service);
+
+/** When a server began to deregister (sent its lease revoke), from its log line. */
+function deregisteringAt(output: string): number | undefined {
+  const line = output.split('\n').find((text) => text.includes('"msg":"deregistering from etcd"'));
+  return line === undefined ? undefined : (JSON.parse(line) as { time: number }).time;
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -76,9 +83,11 @@ async function main(): Promise<void> {
       let failedBefore = load.failed.length;
       const stoppedAt = Date.now();
       await graceful.server.stop();
-      const deletion = await waitUntil('stopped server key deleted', () => events.deletion(graceful.server.key, stoppedAt), { timeoutMs: (TTL_S + 5) * 1000 });
+      await waitUntil('stopped server key deleted', () => events.deletion(graceful.server.key, stoppedAt), { timeoutMs: (TTL_S + 5) * 1000 });
       const lastSent = Math.max(...load.served.filter((call) => call.server === graceful.server.address).map((call) => call.sentAt));
-      leaves.push(lastSent - deletion.at);
+      const leftAt = deregisteringAt(graceful.server.output);
+      if (leftAt === undefined) throw new Error(`round ${round}: ${graceful.server.address} logged no "deregistering from etcd"`);
+      leaves.push(lastSent - leftAt);
       lostGraceful += load.failed.length - failedBefore;
       await graceful.server.destroy();
 
@@ -104,7 +113,7 @@ async function main(): Promise<void> {
     const served = load.served.length;
     process.stdout.write(`bench:discovery (${quick ? 'quick' : 'full'}; ${os.cpus().length} cores, ${os.cpus()[0]?.model}; ${ROUNDS} rounds, TTL ${TTL_S} s, drain ${DRAIN_MS} ms)\n`);
     process.stdout.write(`  join: key put -> first call sent        p50 ${median(joins).toFixed(1)} ms  max ${Math.max(...joins).toFixed(1)} ms  (${joins.length} joins)\n`);
-    process.stdout.write(`  leave: key deleted -> last call sent     p50 ${median(leaves).toFixed(1)} ms  max ${Math.max(...leaves).toFixed(1)} ms\n`);
+    process.stdout.write(`  leave: revoke sent -> last call sent     p50 ${median(leaves).toFixed(1)} ms  max ${Math.max(...leaves).toFixed(1)} ms\n`);
     process.stdout.write(`  calls: ${served} served, lost ${lostGraceful} on graceful stops, ${lostKill9} on kill -9\n`);
     const result = {
       bench: 'discovery',

@@ -57,6 +57,7 @@ export class Registrar {
     this.registeredNow = false;
     if (lease === undefined) return;
     const { key, log } = this.options;
+    log('deregistering from etcd', { key });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
     try {
