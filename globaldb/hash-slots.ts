@@ -39,57 +39,43 @@ export function zeroSlotWord(capacity: number, stride: number): number {
 }
 
 /**
- * Word index of the slot holding id (lo, hi) ≠ 0, or -1; `home` is
- * `homeSlot(lo, hi, scale)`.
+ * Word index of the slot holding id (lo, hi) ≠ 0, or -1.
  *
  * Slots are compared three at a time without branches, and only then is
  * there a branch (found / absent / go on). At load 0.8 the first three slots
  * hold ~70% of the ids; a branch per slot would be mispredicted about half
  * the time, and each misprediction stalls the CPU on a cache miss instead of
  * letting it overlap the misses of consecutive lookups. The absence test
- * (an empty slot, or a resident closer to home than we are) is done once per
- * group, on its last slot; testing fewer slots only makes a miss stop later.
+ * (an empty slot, or a resident closer to its home than we are to ours) is
+ * done once per group, on its last slot; testing fewer slots only makes a
+ * miss stop later.
+ *
+ * Written compactly on purpose: V8 inlines a call only while the callee's
+ * whole inlined tree stays under a bytecode budget (~770 bytes), and an
+ * un-inlined `get(id)` would box every id it is passed.
  */
-export function findWord(
-  slots: Uint32Array,
-  stride: number,
-  capacity: number,
-  scale: number,
-  lo: number,
-  hi: number,
-  home: number,
-): number {
-  let j = home;
-  let distance = 0;
-  for (;;) {
-    const w0 = j * stride;
-    const w1 = w0 + stride;
-    const w2 = w1 + stride;
-    const lo0 = slots[w0]!;
-    const hi0 = slots[w0 + 1]!;
-    const lo1 = slots[w1]!;
-    const hi1 = slots[w1 + 1]!;
-    const lo2 = slots[w2]!;
-    const hi2 = slots[w2 + 1]!;
+export function findWord(slots: Uint32Array, stride: number, capacity: number, scale: number, lo: number, hi: number): number {
+  let j = homeSlot(lo, hi, scale);
+  for (let distance = 2; ; distance += GROUP) {
+    const w = j * stride;
+    const lo0 = slots[w]!;
+    const hi0 = slots[w + 1]!;
+    const lo1 = slots[w + stride]!;
+    const hi1 = slots[w + stride + 1]!;
+    const lo2 = slots[w + 2 * stride]!;
+    const hi2 = slots[w + 2 * stride + 1]!;
     // Unary + turns a comparison into 0/1 without a branch (`? 1 : 0` compiles to one).
     const m1 = +(((lo1 ^ lo) | (hi1 ^ hi)) === 0);
     const m2 = +(((lo2 ^ lo) | (hi2 ^ hi)) === 0);
-    if ((+(((lo0 ^ lo) | (hi0 ^ hi)) === 0) | m1 | m2) !== 0) return w0 + stride * (m1 + 2 * m2);
-    const empty = +((lo0 | hi0) === 0) | +((lo1 | hi1) === 0) | +((lo2 | hi2) === 0);
+    if ((+(((lo0 ^ lo) | (hi0 ^ hi)) === 0) | m1 | m2) !== 0) return w + stride * (m1 + 2 * m2);
+    // The last resident's distance from its home; it may sit in a copy past the end.
+    let d = j + 2 - homeSlot(lo2, hi2, scale);
+    d += d < 0 ? capacity : d >= capacity ? -capacity : 0;
     // One branch for both absence tests: a branch per test would be mispredicted on misses.
-    if ((empty | +(residentDistance(j + 2, lo2, hi2, capacity, scale) < distance + 2)) !== 0) return -1;
-    distance += GROUP;
+    if ((+((lo0 | hi0) === 0) | +((lo1 | hi1) === 0) | +((lo2 | hi2) === 0) | +(d < distance)) !== 0) return -1;
     j += GROUP;
     if (j >= capacity) j -= capacity;
   }
-}
-
-/** How far the id in slot `at` (which may be a copy past the end) sits from its home. */
-function residentDistance(at: number, lo: number, hi: number, capacity: number, scale: number): number {
-  let d = at - homeSlot(lo, hi, scale);
-  if (d < 0) d += capacity;
-  else if (d >= capacity) d -= capacity;
-  return d;
 }
 
 /**
@@ -124,7 +110,8 @@ export function insertHalves(
       if (stride === 3) slots[w + 2] = payload;
       return false;
     }
-    const resident = residentDistance(j, klo, khi, capacity, scale);
+    let resident = j - homeSlot(klo, khi, scale);
+    if (resident < 0) resident += capacity;
     if (resident < distance) {
       // Robin Hood: the id further from home takes the slot; carry the resident on.
       slots[w] = lo;

@@ -2,8 +2,8 @@
  * Where an id's probe sequence starts.
  *
  * The halves are folded (hi pre-multiplied so ids that differ only in the
- * high word still spread), then mixed murmur3-style so the HIGH bits depend
- * on every input bit: the slot is taken from the high bits with Lemire's
+ * high word still spread), then one xorshift-multiply round makes the HIGH
+ * bits depend on every input bit: the slot is taken from the high bits with Lemire's
  * multiply-shift ("fastrange"), which lets the capacity be any number instead
  * of a power of two — that keeps the load factor near its target at every
  * size, which is most of the memory saving.
@@ -14,10 +14,8 @@
  * whole call tree stays under a bytecode budget.
  */
 export function homeSlot(lo: number, hi: number, scale: number): number {
-  let h = lo ^ Math.imul(hi, 0x9e3779b1);
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return ((h >>> 0) * scale) >>> 0;
+  const h = lo ^ Math.imul(hi, 0x9e3779b1);
+  return (Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> 0) * scale >>> 0;
 }
 
 /** `capacity / 2^32`: multiplying a uint32 hash by it gives a slot in [0, capacity). */
