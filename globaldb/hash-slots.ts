@@ -3,14 +3,19 @@ import { homeSlot } from './id-hash.js';
 /**
  * The open-addressing slot array behind set, map and kv tables.
  *
- * One Uint32Array of `capacity + 3` slots, `stride` words each: `[lo, hi]`
- * for sets, `[lo, hi, payload]` for maps and kv.
+ * Keys: one Uint32Array of `capacity + 3` slots of two words, `[lo, hi]`:
  *
  *   [0, capacity)        probed slots; both halves 0 means empty
  *   capacity, +1         copies of slots 0 and 1, so a probe can read three
  *                        slots from any position without a wrap-around branch
  *   capacity + 2         id 0's slot (id 0 looks like "empty", so it cannot be
  *                        probed for); used when the image's meta.hasZero is 1
+ *
+ * Maps and kv tables add a parallel Uint32Array of payloads (the value, or
+ * an entry number), one per slot, extra slots included. Keys alone make the
+ * probed array a third smaller than interleaved [lo, hi, value] slots, so a
+ * probe step spans fewer cache lines; the payload's line is requested at the
+ * same time as the keys' (see findSlot), so a hit still waits for one miss.
  *
  * Linear probing in Robin Hood order: along a probe run, no resident sits
  * closer to its home than the searcher is to its own unless the searcher is
@@ -33,13 +38,20 @@ export function slotCount(capacity: number): number {
   return capacity + GROUP;
 }
 
-/** Word index of id 0's slot. */
-export function zeroSlotWord(capacity: number, stride: number): number {
-  return (capacity + 2) * stride;
+/** Index of id 0's slot. */
+export function zeroSlot(capacity: number): number {
+  return capacity + 2;
 }
 
+/** Where findSlot's early payload reads go, so the compiler cannot drop them. */
+const touched = new Uint32Array(1);
+
 /**
- * Word index of the slot holding id (lo, hi) ≠ 0, or -1.
+ * Slot index of id (lo, hi) ≠ 0, or -1.
+ *
+ * `payloads[home * payloadStride]` is read first, unconditionally: the load
+ * of the payload's cache line then overlaps that of the keys (a set passes
+ * its keys with stride 2 — a line being loaded anyway).
  *
  * Slots are compared three at a time without branches, and only then is
  * there a branch (found / absent / go on). At load 0.8 the first three slots
@@ -54,20 +66,29 @@ export function zeroSlotWord(capacity: number, stride: number): number {
  * whole inlined tree stays under a bytecode budget (~770 bytes), and an
  * un-inlined `get(id)` would box every id it is passed.
  */
-export function findWord(slots: Uint32Array, stride: number, capacity: number, scale: number, lo: number, hi: number): number {
+export function findSlot(
+  keys: Uint32Array,
+  payloads: Uint32Array,
+  payloadStride: number,
+  capacity: number,
+  scale: number,
+  lo: number,
+  hi: number,
+): number {
   let j = homeSlot(lo, hi, scale);
+  touched[0] = payloads[j * payloadStride]!;
   for (let distance = 2; ; distance += GROUP) {
-    const w = j * stride;
-    const lo0 = slots[w]!;
-    const hi0 = slots[w + 1]!;
-    const lo1 = slots[w + stride]!;
-    const hi1 = slots[w + stride + 1]!;
-    const lo2 = slots[w + 2 * stride]!;
-    const hi2 = slots[w + 2 * stride + 1]!;
+    const w = 2 * j;
+    const lo0 = keys[w]!;
+    const hi0 = keys[w + 1]!;
+    const lo1 = keys[w + 2]!;
+    const hi1 = keys[w + 3]!;
+    const lo2 = keys[w + 4]!;
+    const hi2 = keys[w + 5]!;
     // Unary + turns a comparison into 0/1 without a branch (`? 1 : 0` compiles to one).
     const m1 = +(((lo1 ^ lo) | (hi1 ^ hi)) === 0);
     const m2 = +(((lo2 ^ lo) | (hi2 ^ hi)) === 0);
-    if ((+(((lo0 ^ lo) | (hi0 ^ hi)) === 0) | m1 | m2) !== 0) return w + stride * (m1 + 2 * m2);
+    if ((+(((lo0 ^ lo) | (hi0 ^ hi)) === 0) | m1 | m2) !== 0) return j + m1 + 2 * m2;
     // The last resident's distance from its home; it may sit in a copy past the end.
     let d = j + 2 - homeSlot(lo2, hi2, scale);
     d += d < 0 ? capacity : d >= capacity ? -capacity : 0;
@@ -79,14 +100,14 @@ export function findWord(slots: Uint32Array, stride: number, capacity: number, s
 }
 
 /**
- * Puts id (lo, hi) ≠ 0 with `payload` (ignored when stride is 2) into the
- * probed slots. An id already present keeps its slot and takes the new
+ * Puts id (lo, hi) ≠ 0 with `payload` (when there is a payload array) into
+ * the probed slots. An id already present keeps its slot and takes the new
  * payload: the last one wins. Returns true when the id was new. Call
  * `copyHead` once all ids are in.
  */
 export function insertHalves(
-  slots: Uint32Array,
-  stride: number,
+  keys: Uint32Array,
+  payloads: Uint32Array | null,
   capacity: number,
   scale: number,
   lo: number,
@@ -96,31 +117,30 @@ export function insertHalves(
   let j = homeSlot(lo, hi, scale);
   let distance = 0;
   for (;;) {
-    const w = j * stride;
-    const klo = slots[w]!;
-    const khi = slots[w + 1]!;
+    const klo = keys[2 * j]!;
+    const khi = keys[2 * j + 1]!;
     if ((klo | khi) === 0) {
-      slots[w] = lo;
-      slots[w + 1] = hi;
-      if (stride === 3) slots[w + 2] = payload;
+      keys[2 * j] = lo;
+      keys[2 * j + 1] = hi;
+      if (payloads !== null) payloads[j] = payload;
       return true;
     }
     // Only possible before the first swap below: an evicted resident is unique.
     if (klo === lo && khi === hi) {
-      if (stride === 3) slots[w + 2] = payload;
+      if (payloads !== null) payloads[j] = payload;
       return false;
     }
     let resident = j - homeSlot(klo, khi, scale);
     if (resident < 0) resident += capacity;
     if (resident < distance) {
       // Robin Hood: the id further from home takes the slot; carry the resident on.
-      slots[w] = lo;
-      slots[w + 1] = hi;
+      keys[2 * j] = lo;
+      keys[2 * j + 1] = hi;
       lo = klo;
       hi = khi;
-      if (stride === 3) {
-        const p = slots[w + 2]!;
-        slots[w + 2] = payload;
+      if (payloads !== null) {
+        const p = payloads[j]!;
+        payloads[j] = payload;
         payload = p;
       }
       distance = resident;
@@ -131,6 +151,7 @@ export function insertHalves(
 }
 
 /** Refreshes the copies of slots 0 and 1 past the end; call after any change to them. */
-export function copyHead(slots: Uint32Array, stride: number, capacity: number): void {
-  slots.copyWithin(capacity * stride, 0, 2 * stride);
+export function copyHead(keys: Uint32Array, payloads: Uint32Array | null, capacity: number): void {
+  keys.copyWithin(2 * capacity, 0, 4);
+  payloads?.copyWithin(capacity, 0, 2);
 }

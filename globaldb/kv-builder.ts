@@ -2,8 +2,8 @@ import { allocShared } from './shared-alloc.js';
 import { BytePool } from './byte-pool.js';
 import { EntryLog } from './entry-log.js';
 import { idHalves, splitId } from './id-codec.js';
-import { copyHead, zeroSlotWord } from './hash-slots.js';
-import { KV_STRIDE, SharedKvTable } from './kv-table.js';
+import { copyHead, zeroSlot } from './hash-slots.js';
+import { SharedKvTable } from './kv-table.js';
 import { buildSlots } from './slot-builder.js';
 import type { Id } from './table.js';
 
@@ -40,45 +40,42 @@ export class KvBuilder {
   }
 
   build(): SharedKvTable {
-    const built = buildSlots(this.log, KV_STRIDE);
-    const { slots, capacity, size } = built;
+    const built = buildSlots(this.log, true);
+    const { keys, capacity, size } = built;
+    const entries = built.payloads!;
     const pool = this.pool;
     // Slots hold pool entry numbers; renumber the surviving entries 0..size-1
     // in slot order and copy only their bytes.
-    const zeroWord = zeroSlotWord(capacity, KV_STRIDE);
-    const used = (w: number): boolean => (w === zeroWord ? built.hasZero : (slots[w]! | slots[w + 1]!) !== 0);
-    const probedEnd = capacity * KV_STRIDE;
-    const next = (w: number): number => (w + KV_STRIDE === probedEnd ? zeroWord : w + KV_STRIDE);
+    const zero = zeroSlot(capacity);
+    const used = (j: number): boolean => (j === zero ? built.hasZero : (keys[2 * j]! | keys[2 * j + 1]!) !== 0);
+    const next = (j: number): number => (j + 1 === capacity ? zero : j + 1);
     let total = 0;
-    for (let w = 0; w <= zeroWord; w = next(w)) {
-      if (used(w)) {
-        const k = slots[w + 2]!;
-        total += pool.end(k) - pool.start(k);
-      }
+    for (let j = 0; j <= zero; j = next(j)) {
+      if (used(j)) total += pool.end(entries[j]!) - pool.start(entries[j]!);
     }
     const offsets = new Float64Array(allocShared((size + 1) * 8));
     const values = new Uint8Array(allocShared(total));
     let entry = 0;
     let at = 0;
-    for (let w = 0; w <= zeroWord; w = next(w)) {
-      if (used(w)) {
-        const bytes = pool.entry(slots[w + 2]!);
+    for (let j = 0; j <= zero; j = next(j)) {
+      if (used(j)) {
+        const bytes = pool.entry(entries[j]!);
         values.set(bytes, at);
         offsets[entry] = at;
-    copyHead(slots, KV_STRIDE, capacity);
-        slots[w + 2] = entry++;
+        entries[j] = entry++;
         at += bytes.length;
       }
     }
     offsets[entry] = at;
-    copyHead(slots, KV_STRIDE, capacity);
+    copyHead(keys, entries, capacity);
     return new SharedKvTable({
       kind: 'kv',
       name: this.name,
       size,
       meta: { capacity, hasZero: built.hasZero ? 1 : 0 },
       buffers: {
-        slots: slots.buffer as SharedArrayBuffer,
+        keys: keys.buffer as SharedArrayBuffer,
+        entries: entries.buffer as SharedArrayBuffer,
         offsets: offsets.buffer as SharedArrayBuffer,
         values: values.buffer as SharedArrayBuffer,
       },

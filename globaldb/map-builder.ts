@@ -1,6 +1,6 @@
 import { EntryLog } from './entry-log.js';
 import { idHalves, splitId } from './id-codec.js';
-import { MAP_STRIDE, SharedMapTable } from './map-table.js';
+import { SharedMapTable } from './map-table.js';
 import { buildSlots } from './slot-builder.js';
 import type { Id } from './table.js';
 
@@ -36,13 +36,13 @@ export class MapBuilder {
   }
 
   build(): SharedMapTable {
-    const built = buildSlots(this.log, MAP_STRIDE);
+    const built = buildSlots(this.log, true);
     return new SharedMapTable({
       kind: 'map',
       name: this.name,
       size: built.size,
       meta: { capacity: built.capacity, hasZero: built.hasZero ? 1 : 0 },
-      buffers: { slots: built.slots.buffer as SharedArrayBuffer },
+      buffers: { keys: built.keys.buffer as SharedArrayBuffer, values: built.payloads!.buffer as SharedArrayBuffer },
     });
   }
 }

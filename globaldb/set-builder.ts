@@ -1,6 +1,6 @@
 import { EntryLog } from './entry-log.js';
 import { idHalves, splitId } from './id-codec.js';
-import { SET_STRIDE, SharedSetTable } from './set-table.js';
+import { SharedSetTable } from './set-table.js';
 import { buildSlots } from './slot-builder.js';
 import type { Id } from './table.js';
 
@@ -31,13 +31,13 @@ export class SetBuilder {
   }
 
   build(): SharedSetTable {
-    const built = buildSlots(this.log, SET_STRIDE);
+    const built = buildSlots(this.log, false);
     return new SharedSetTable({
       kind: 'set',
       name: this.name,
       size: built.size,
       meta: { capacity: built.capacity, hasZero: built.hasZero ? 1 : 0 },
-      buffers: { slots: built.slots.buffer as SharedArrayBuffer },
+      buffers: { keys: built.keys.buffer as SharedArrayBuffer },
     });
   }
 }

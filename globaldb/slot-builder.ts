@@ -1,12 +1,14 @@
-import { allocShared } from './shared-alloc.js';
 import type { EntryLog } from './entry-log.js';
-import { copyHead, insertHalves, slotCapacity, slotCount, zeroSlotWord } from './hash-slots.js';
+import { copyHead, insertHalves, slotCapacity, slotCount, zeroSlot } from './hash-slots.js';
 import { sortByHome } from './home-order.js';
 import { homeSlot, slotScale } from './id-hash.js';
+import { allocShared } from './shared-alloc.js';
 
-/** A filled slot array (see hash-slots.ts for its layout). */
+/** Filled slot arrays (see hash-slots.ts for their layout). */
 export interface BuiltSlots {
-  slots: Uint32Array;
+  keys: Uint32Array;
+  /** One per slot, or null for a set. */
+  payloads: Uint32Array | null;
   capacity: number;
   hasZero: boolean;
   /** Distinct ids. */
@@ -14,26 +16,25 @@ export interface BuiltSlots {
 }
 
 /**
- * Fills a shared slot array from the log; for a repeated id the last entry's
+ * Fills shared slot arrays from the log; for a repeated id the last entry's
  * payload wins. Entries are placed in home order (home-order.ts): each at its
  * home or just after the previous one, which is exactly the Robin Hood
  * layout, written sequentially. The few that run past the end wrap around
- * through the ordinary insert. The array is sized for the number of entries;
- * when duplicates leave it much emptier than the target load, the distinct
- * ids are moved into a right-sized one.
+ * through the ordinary insert. The arrays are sized for the number of
+ * entries; when duplicates leave them much emptier than the target load, the
+ * distinct ids are moved into right-sized ones.
  */
-export function buildSlots(log: EntryLog, stride: 2 | 3): BuiltSlots {
-  const built = emptySlots(log.count, stride);
+export function buildSlots(log: EntryLog, withPayloads: boolean): BuiltSlots {
+  const built = emptySlots(log.count, withPayloads);
   const words = log.words;
-  const { slots, capacity } = built;
+  const { keys, payloads, capacity } = built;
   const scale = slotScale(capacity);
   let size = 0;
 
-  const zeroWord = zeroSlotWord(capacity, stride);
   for (let e = 0; e < log.count; e++) {
     if ((words[3 * e]! | words[3 * e + 1]!) === 0) {
       built.hasZero = true;
-      if (stride === 3) slots[zeroWord + 2] = words[3 * e + 2]!;
+      if (payloads !== null) payloads[zeroSlot(capacity)] = words[3 * e + 2]!;
     }
   }
   if (built.hasZero) size++;
@@ -51,11 +52,10 @@ export function buildSlots(log: EntryLog, stride: 2 | 3): BuiltSlots {
     const home = homeSlot(lo, hi, scale);
     if (home === runHome) {
       // A repeat of an id has the same home: look among this run only.
-      let w = runStart * stride;
-      const end = next * stride;
-      while (w < end && (slots[w] !== lo || slots[w + 1] !== hi)) w += stride;
-      if (w < end) {
-        if (stride === 3) slots[w + 2] = payload;
+      let j = runStart;
+      while (j < next && (keys[2 * j] !== lo || keys[2 * j + 1] !== hi)) j++;
+      if (j < next) {
+        if (payloads !== null) payloads[j] = payload;
         continue;
       }
     } else {
@@ -64,42 +64,43 @@ export function buildSlots(log: EntryLog, stride: 2 | 3): BuiltSlots {
     }
     const at = Math.max(home, next);
     if (at >= capacity) break;
-    const w = at * stride;
-    slots[w] = lo;
-    slots[w + 1] = hi;
-    if (stride === 3) slots[w + 2] = payload;
+    keys[2 * at] = lo;
+    keys[2 * at + 1] = hi;
+    if (payloads !== null) payloads[at] = payload;
     next = at + 1;
     size++;
   }
   for (; i < sorted.count; i++) {
-    if (insertHalves(slots, stride, capacity, scale, byHome[3 * i]!, byHome[3 * i + 1]!, byHome[3 * i + 2]!)) size++;
+    if (insertHalves(keys, payloads, capacity, scale, byHome[3 * i]!, byHome[3 * i + 1]!, byHome[3 * i + 2]!)) size++;
   }
   built.size = size;
-  if (slotCapacity(size) < capacity * 0.9) return rebuildSlots(built, stride);
-  copyHead(slots, stride, capacity);
+  if (slotCapacity(size) < capacity * 0.9) return rebuildSlots(built);
+  copyHead(keys, payloads, capacity);
   return built;
 }
 
-function emptySlots(entries: number, stride: number): BuiltSlots {
+function emptySlots(entries: number, withPayloads: boolean): BuiltSlots {
   const capacity = slotCapacity(entries);
-  const slots = new Uint32Array(allocShared(slotCount(capacity) * stride * 4));
-  return { slots, capacity, hasZero: false, size: 0 };
+  return {
+    keys: new Uint32Array(allocShared(slotCount(capacity) * 8)),
+    payloads: withPayloads ? new Uint32Array(allocShared(slotCount(capacity) * 4)) : null,
+    capacity,
+    hasZero: false,
+    size: 0,
+  };
 }
 
-function rebuildSlots(from: BuiltSlots, stride: 2 | 3): BuiltSlots {
-  const to = emptySlots(from.size, stride);
+function rebuildSlots(from: BuiltSlots): BuiltSlots {
+  const to = emptySlots(from.size, from.payloads !== null);
   const scale = slotScale(to.capacity);
-  const src = from.slots;
-  for (let w = 0, end = from.capacity * stride; w < end; w += stride) {
-    const lo = src[w]!;
-    const hi = src[w + 1]!;
-    if ((lo | hi) !== 0) insertHalves(to.slots, stride, to.capacity, scale, lo, hi, stride === 3 ? src[w + 2]! : 0);
+  for (let j = 0; j < from.capacity; j++) {
+    const lo = from.keys[2 * j]!;
+    const hi = from.keys[2 * j + 1]!;
+    if ((lo | hi) !== 0) insertHalves(to.keys, to.payloads, to.capacity, scale, lo, hi, from.payloads?.[j] ?? 0);
   }
-  if (from.hasZero) {
-    to.hasZero = true;
-    if (stride === 3) to.slots[zeroSlotWord(to.capacity, stride) + 2] = src[zeroSlotWord(from.capacity, stride) + 2]!;
-  }
+  to.hasZero = from.hasZero;
+  if (to.payloads !== null) to.payloads[zeroSlot(to.capacity)] = from.payloads![zeroSlot(from.capacity)]!;
   to.size = from.size;
-  copyHead(to.slots, stride, to.capacity);
+  copyHead(to.keys, to.payloads, to.capacity);
   return to;
 }

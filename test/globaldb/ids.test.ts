@@ -107,7 +107,7 @@ describe('openTable', () => {
     for (const t of Object.values(tables)) expect(openTable(t.image).size).toBe(6);
     const image = tables.map.image;
     expect(() => openTable({ ...image, meta: { ...image.meta, capacity: image.meta.capacity! + 1 } })).toThrow(TypeError);
-    expect(() => openTable({ ...image, kind: 'set' })).toThrow(TypeError);
+    expect(() => openTable({ ...image, kind: 'kv' })).toThrow(TypeError);
     expect(() => openTable({ ...image, buffers: {} })).toThrow(TypeError);
   });
 });

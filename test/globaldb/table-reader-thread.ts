@@ -36,16 +36,21 @@ function lookUp(id: string): number | boolean | string | null {
   }
 }
 
-/** Finds the id's slot by scanning the raw words ([lo, hi, value] per slot) and stores the value there. */
+/**
+ * Finds the id's slots by scanning the raw keys ([lo, hi] per slot; slots 0
+ * and 1 have copies at the end) and stores the value at the same index of the
+ * map's values.
+ */
 function poke(image: TableImage, id: string, value: number): boolean {
-  const words = new Uint32Array(image.buffers.slots!);
+  const keys = new Uint32Array(image.buffers.keys!);
+  const values = new Uint32Array(image.buffers.values!);
   const big = BigInt(id);
   const lo = Number(big & 0xffff_ffffn);
   const hi = Number(big >> 32n);
   let found = false;
-  for (let w = 0; w + 2 < words.length; w += 3) {
-    if (words[w] === lo && words[w + 1] === hi) {
-      Atomics.store(words, w + 2, value);
+  for (let j = 0; 2 * j < keys.length; j++) {
+    if (keys[2 * j] === lo && keys[2 * j + 1] === hi) {
+      Atomics.store(values, j, value);
       found = true;
     }
   }
