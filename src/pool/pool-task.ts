@@ -5,6 +5,8 @@ import type { GenerationLink } from './generation-message.js';
 /** What the main thread hands a pool thread: request bytes, decoded there (DESIGN rule 1). */
 export interface PoolTask {
   method: 'rank' | 'call' | 'ping' | 'call-batch';
+  /** Non-zero for tasks that may be killed when they overrun (see threadOfTask). */
+  id?: number;
   bytes: Uint8Array;
   /** For 'call-batch': Call bodies (JSON text), answered in order. */
   bodies?: string[];

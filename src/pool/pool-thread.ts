@@ -32,6 +32,7 @@ export default async function runTask(task: PoolTask): Promise<TaskReply | TaskF
     if (task.method === 'ping') throw new Error(loadFailure);
     return { code: status.INTERNAL, message: `works failed to load: ${loadFailure}` };
   }
+  if (task.id !== undefined) binding.started(task.id);
   if (task.method === 'ping') {
     const tables = binding.enter();
     binding.leave(tables);

@@ -3,6 +3,7 @@ import { status } from '@grpc/grpc-js';
 import { Piscina } from 'piscina';
 import type { WorkSpec } from '../config/work-spec.js';
 import { RequestError } from '../rpc/request-error.js';
+import { threadOfTask } from './generation-control.js';
 import type { GenerationPublisher } from './generation-publisher.js';
 import { isThreadHello } from './generation-message.js';
 import type { LogLevel } from '../config/rankd-ini.js';
@@ -28,6 +29,8 @@ export interface QueryPoolOptions {
  */
 export class QueryPool {
   private readonly pool: Piscina;
+  private readonly control: Int32Array;
+  private nextTaskId = 0;
   private closing = false;
   /** Calls (and call batches) taken and not yet answered: close() waits for them. */
   private inFlight = 0;
@@ -37,6 +40,7 @@ export class QueryPool {
     private readonly options: QueryPoolOptions,
     publisher: GenerationPublisher,
   ) {
+    this.control = new Int32Array(publisher.link.control);
     const workerData: PoolThreadData = { link: publisher.link, works: options.works, runner: options.runner, logLevel: options.logLevel };
     this.pool = new Piscina({
       filename: fileURLToPath(threadScript(import.meta.url, './pool-thread.js')),
@@ -86,23 +90,30 @@ export class QueryPool {
     // An exact-size copy that can be transferred: gRPC's Buffer may be a slice of a shared slab.
     const bytes = new Uint8Array(request.byteLength);
     bytes.set(request);
-    const task: PoolTask = { method, bytes, deadline };
-    const abort = new AbortController();
+    const id = (this.nextTaskId = (this.nextTaskId % 0x7fff_ffff) + 1);
+    const task: PoolTask = { method, bytes, deadline, id };
     const now = Date.now();
     let timer: NodeJS.Timeout | undefined;
+    let settled = false;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         reject(new RequestError(status.DEADLINE_EXCEEDED, `deadline exceeded after ${deadline - now} ms`));
         // Give a cooperative work time to notice; past that, its thread is terminated and replaced.
         // (A task still queued is skipped at once by the thread: its deadline has passed.)
-        setTimeout(() => abort.abort(), this.options.killAfterMs).unref();
+        setTimeout(() => {
+          if (!settled) this.terminateThreadOf(id);
+        }, this.options.killAfterMs).unref();
       }, Math.max(0, deadline - now));
     });
+    // No AbortSignal: piscina gives a task with a signal a thread to itself,
+    // ignoring tasks_per_thread and letting queued tasks starve.
+    const running = this.pool.run(task, { transferList: [bytes.buffer] });
+    running.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     try {
-      const result = await Promise.race([
-        this.pool.run(task, { transferList: [bytes.buffer], signal: abort.signal }),
-        expired,
-      ]);
+      const result = await Promise.race([running, expired]);
       if (isTaskFailure(result)) throw new RequestError(result.code, result.message, result.api);
       if (result !== null && typeof result === 'object' && (result as TaskReply).bytes instanceof Uint8Array) return result as TaskReply;
       throw new RequestError(status.INTERNAL, 'the pool thread returned no reply');
@@ -112,6 +123,13 @@ export class QueryPool {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Terminates the thread still running task `id` (a runaway work); piscina replaces it. */
+  private terminateThreadOf(id: number): void {
+    const threadId = threadOfTask(this.control, id);
+    if (threadId === undefined) return;
+    void this.pool.threads.find((w) => w.threadId === threadId)?.terminate();
   }
 
   /** Call bodies answered in order, in one task: JSON replies, or failures. */

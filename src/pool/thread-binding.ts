@@ -1,6 +1,6 @@
 import { BroadcastChannel, type MessagePort, parentPort, receiveMessageOnPort, threadId } from 'node:worker_threads';
 import { BoundTables } from './bound-tables.js';
-import { claimSlot, currentGeneration, setSlotInUse } from './generation-control.js';
+import { claimSlot, currentGeneration, setSlotInUse, setSlotTask } from './generation-control.js';
 import type { GenerationLink, GenerationMessage, ThreadHello } from './generation-message.js';
 
 /**
@@ -54,6 +54,11 @@ export class ThreadBinding {
     const bound = this.bound!;
     this.running.set(bound.generation, (this.running.get(bound.generation) ?? 0) + 1);
     return bound;
+  }
+
+  /** Records that this thread started task `id` (so a runaway task's thread can be found). */
+  started(id: number): void {
+    setSlotTask(this.control, this.slot, id);
   }
 
   leave(tables: BoundTables): void {
