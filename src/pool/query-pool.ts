@@ -203,13 +203,13 @@ class ThreadDied extends Error {
  * has an abort signal alone), so the heap ran out under this very call, and
  * running it again would only take down a second thread.
  */
+/**
+ * Out of heap counts too: calls share a thread (tasks_per_thread), so the
+ * other calls on it are innocent and run again; the culprit runs out of heap
+ * again and then gets RESOURCE_EXHAUSTED.
+ */
 function threadDied(e: unknown): boolean {
-  return (
-    !(e instanceof RequestError) &&
-    (e as Error)?.name !== 'AbortError' &&
-    (e as Error)?.message !== 'Task queue is at limit' &&
-    (e as { code?: string })?.code !== 'ERR_WORKER_OUT_OF_MEMORY'
-  );
+  return !(e instanceof RequestError) && (e as Error)?.name !== 'AbortError' && (e as Error)?.message !== 'Task queue is at limit';
 }
 
 function asRequestError(e: unknown, options: QueryPoolOptions): RequestError {
