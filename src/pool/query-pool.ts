@@ -198,15 +198,10 @@ class ThreadDied extends Error {
 }
 
 /**
- * Whether the call may run once more on another thread. Not when its thread
- * ran out of heap: a call has its thread to itself (piscina runs a task that
- * has an abort signal alone), so the heap ran out under this very call, and
- * running it again would only take down a second thread.
- */
-/**
- * Out of heap counts too: calls share a thread (tasks_per_thread), so the
- * other calls on it are innocent and run again; the culprit runs out of heap
- * again and then gets RESOURCE_EXHAUSTED.
+ * Whether the call may run once more on another thread. Out of heap counts
+ * too: calls share a thread (tasks_per_thread), so the other calls on it are
+ * innocent and run again; the culprit runs out of heap again and then gets
+ * RESOURCE_EXHAUSTED.
  */
 function threadDied(e: unknown): boolean {
   return !(e instanceof RequestError) && (e as Error)?.name !== 'AbortError' && (e as Error)?.message !== 'Task queue is at limit';

@@ -20,7 +20,8 @@ let rankd: RankdChild;
 
 beforeAll(async () => {
   rankd = await startRankdChild({
-    ini: { pool: { threads: 2 } },
+    // One task per thread, so the second test knows a call was on the dying thread.
+    ini: { pool: { threads: 2, tasks_per_thread: 1 } },
     works: { crash: { module: faultWork('crash') }, probe: { module: faultWork('probe') } },
   });
 });
