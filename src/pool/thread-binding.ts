@@ -2,6 +2,7 @@ import { BroadcastChannel, type MessagePort, parentPort, receiveMessageOnPort, t
 import { BoundTables } from './bound-tables.js';
 import { claimSlot, currentGeneration, setSlotInUse, setSlotTask } from './generation-control.js';
 import type { GenerationLink, GenerationMessage, ThreadHello } from './generation-message.js';
+import { IdleCollector } from './idle-collector.js';
 
 /**
  * A pool thread's view of the global data. piscina threads idle in
@@ -19,6 +20,8 @@ export class ThreadBinding {
   /** Running tasks per generation: the slot holds the oldest of these. */
   private readonly running = new Map<number, number>();
   private waiter: (() => void) | undefined;
+  /** Frees the buffers of generations this thread let go of (see IdleCollector). */
+  private readonly collector = new IdleCollector(() => this.running.size > 0);
 
   constructor(link: GenerationLink) {
     this.control = new Int32Array(link.control);
@@ -68,6 +71,7 @@ export class ThreadBinding {
     let oldest = 0;
     for (const g of this.running.keys()) if (oldest === 0 || g < oldest) oldest = g;
     setSlotInUse(this.control, this.slot, oldest);
+    if (this.running.size === 0) this.collector.idle();
   }
 
   private rebind(wanted: number): void {
@@ -82,11 +86,15 @@ export class ThreadBinding {
     if (this.latest === undefined || this.latest.generation < wanted) {
       throw new Error(`generation ${wanted} was published but its tables never reached this thread`);
     }
+    if (this.bound !== undefined) this.collector.due();
     this.bound = new BoundTables(this.latest.generation, this.latest.tables, this.latest.remote);
   }
 
   private accept(m: GenerationMessage): void {
-    if (this.latest === undefined || m.generation > this.latest.generation) this.latest = m;
+    if (this.latest === undefined || m.generation > this.latest.generation) {
+      if (this.latest !== undefined) this.collector.due();
+      this.latest = m;
+    }
     this.waiter?.();
   }
 }

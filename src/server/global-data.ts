@@ -1,6 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { loadTable } from '../../globaldb/load-table.js';
 import type { TableImage, TableSpec } from '../../globaldb/table.js';
+import { fullGc } from '../pool/full-gc.js';
 import type { GenerationPublisher } from '../pool/generation-publisher.js';
 import { RequestError } from '../rpc/request-error.js';
 
@@ -132,6 +133,8 @@ export class GlobalData {
           const spares = [...(this.spares.get(image.name) ?? []), ...Object.values(image.buffers)];
           this.spares.set(image.name, spares.slice(-2 * Object.keys(image.buffers).length));
         }
+        // This thread's wrappers of the buffers let go of: without a collection they keep them for minutes.
+        fullGc();
       }, this.options.graceMs);
       t.unref();
     };
