@@ -5,7 +5,8 @@ export type CallKind = 'rank' | 'call' | 'slow';
 /**
  * Every call's latency, kept as plain numbers (no object per call: a
  * 10-minute run makes hundreds of thousands): by second of completion, by
- * kind, and by whether the call overlapped a control update.
+ * kind, and by the update the call overlapped — an UpdateGlobal swap, an
+ * UpdateWork (a new pool starting: a different cost, kept apart), or none.
  */
 export class CallRecorder {
   calls = 0;
@@ -16,6 +17,7 @@ export class CallRecorder {
   readonly failedBySecond: number[] = [];
   readonly byKind: Record<CallKind, number[]> = { rank: [], call: [], slow: [] };
   readonly duringSwap: number[] = [];
+  readonly duringWorkReload: number[] = [];
   readonly steady: number[] = [];
 
   constructor(private readonly swaps: SwapLog) {}
@@ -26,7 +28,8 @@ export class CallRecorder {
     this.calls++;
     (this.bySecond[Math.floor(end / 1000)] ??= []).push(ms);
     this.byKind[kind].push(ms);
-    (this.swaps.overlaps(start, end) ? this.duringSwap : this.steady).push(ms);
+    const met = this.swaps.overlapping(start, end);
+    (met === 'UpdateGlobal' ? this.duringSwap : met === 'UpdateWork' ? this.duringWorkReload : this.steady).push(ms);
   }
 
   fail(end: number, error: Error): void {

@@ -16,14 +16,17 @@ export class SwapLog {
     return interval;
   }
 
-  /** Whether [start, end] meets an update (one still running counts as running until now). */
-  overlaps(start: number, end: number): boolean {
+  /** The update a call that ran from `start` to `end` met: UpdateWork before UpdateGlobal, undefined for none. */
+  overlapping(start: number, end: number): SwapInterval['kind'] | undefined {
+    let met: SwapInterval['kind'] | undefined;
     for (let i = this.intervals.length - 1; i >= 0; i--) {
       const s = this.intervals[i]!;
       // Updates are sequential: once one ended before the call began, every earlier one did too.
-      if (s.end !== undefined && s.end < start) return false;
-      if (s.start <= end) return true;
+      if (s.end !== undefined && s.end < start) break;
+      if (s.start > end) continue;
+      if (s.kind === 'UpdateWork') return s.kind;
+      met = s.kind;
     }
-    return false;
+    return met;
   }
 }
