@@ -4,6 +4,7 @@
  * as little CPU as possible on this shared 2-core machine).
  */
 import { credentials, makeGenericClientConstructor, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { QUERY_WINDOW_BYTES } from '../../src/server/http2-windows.js';
 import { rankServiceDefinition } from '../../src/server/query-server.js';
 
 export interface LoadResult {
@@ -19,7 +20,11 @@ type Unary = (req: Buffer, md: Metadata, opts: object, cb: (e: ServiceError | nu
 
 export function rankLoadClient(address: string) {
   const Client = makeGenericClientConstructor(rankServiceDefinition, 'Rank');
-  return new Client(address, credentials.createInsecure(), { 'grpc.max_send_message_length': 64 << 20 }) as unknown as {
+  return new Client(address, credentials.createInsecure(), {
+    'grpc.max_send_message_length': 64 << 20,
+    // Replies arrive without waiting for WINDOW_UPDATEs, as with rankd's own client.
+    'grpc-node.flow_control_window': QUERY_WINDOW_BYTES,
+  }) as unknown as {
     Rank: Unary;
     close(): void;
   };

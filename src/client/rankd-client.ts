@@ -3,6 +3,7 @@ import { decodeCallResponse, encodeCallRequest } from '../rpc/call-codec.js';
 import { encodeRankRequest, type RankRequestInput } from '../rpc/rank-request.js';
 import { decodeRankResponse, type DecodedRankResponse } from '../rpc/rank-response.js';
 import { rankServiceDefinition } from '../server/query-server.js';
+import { QUERY_WINDOW_BYTES } from '../server/http2-windows.js';
 import type { P2cOptions } from './balancer/load-balancer-p2c.js';
 import type { RingHashOptions } from './balancer/load-balancer-ring-hash.js';
 import { channelTarget, isEtcdTarget } from './client-target.js';
@@ -68,6 +69,8 @@ export function createClient(options: ClientOptions): RankdClient {
     'grpc.service_config': JSON.stringify(serviceConfig({ balancer, ringHash: options.ringHash, p2c: options.p2c, retry: options.retry })),
     'grpc.max_send_message_length': 64 << 20,
     'grpc.max_receive_message_length': 64 << 20,
+    // Large replies do not wait on WINDOW_UPDATE round trips (Node's default window is 64 KiB).
+    'grpc-node.flow_control_window': QUERY_WINDOW_BYTES,
     // A server that restarts on the same address is found again within a second.
     'grpc.initial_reconnect_backoff_ms': 100,
     'grpc.max_reconnect_backoff_ms': 1000,

@@ -10,6 +10,7 @@ import {
 import { RequestError } from '../rpc/request-error.js';
 import { callDeadline } from './call-deadline.js';
 import type { Dispatch } from './dispatch.js';
+import { widenHttp2Windows } from './http2-windows.js';
 import type { RankdMetrics } from './metrics.js';
 
 const identity = (b: Buffer): Buffer => b;
@@ -75,6 +76,7 @@ export async function startQueryServer(
   server.addService(rankServiceDefinition, rankServiceHandlers(dispatch, options.defaultDeadlineMs, metrics));
   extraServices(server);
   const port = await bind(server, `${hostPort(options.host, options.port)}`, ServerCredentials.createInsecure());
+  widenHttp2Windows(server);
   return { server, port };
 }
 
