@@ -10,7 +10,7 @@
  * The load generator is this process; servers are child processes.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
@@ -149,13 +149,66 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await once(child, 'exit');
 }
 
-async function measure(address: string, reqs: Buffer[], concurrency: number): Promise<LoadResult[]> {
+/** CPU seconds a process or thread has used so far (Linux /proc, 100 ticks a second); NaN elsewhere. */
+function cpuSeconds(statPath: string): number {
+  try {
+    const fields = readFileSync(statPath, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU seconds of each thread of a process, by thread id. */
+function threadCpuSeconds(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) out.set(tid, cpuSeconds(`/proc/${pid}/task/${tid}/stat`));
+  } catch {
+    // not Linux
+  }
+  return out;
+}
+
+interface Measured {
+  results: LoadResult[];
+  /** CPU microseconds per call: the server process (all its threads), and this load generator. */
+  serverCpuUs: number;
+  /** The server's main thread alone, and its busiest other threads (pool threads). */
+  mainCpuUs: number;
+  otherThreadsCpuUs: number[];
+  loadCpuUs: number;
+}
+
+async function measure(address: string, server: ChildProcess, reqs: Buffer[], concurrency: number): Promise<Measured> {
   const client = rankLoadClient(address);
   await runLoad(client, reqs, concurrency, 300); // warm-up: connections, JIT
-  const out: LoadResult[] = [];
-  for (let r = 0; r < RUNS; r++) out.push(await runLoad(client, reqs, concurrency, SECONDS * 1000));
+  const results: LoadResult[] = [];
+  const serverBefore = cpuSeconds(`/proc/${server.pid}/stat`);
+  const threadsBefore = threadCpuSeconds(server.pid!);
+  const loadBefore = process.cpuUsage();
+  for (let r = 0; r < RUNS; r++) results.push(await runLoad(client, reqs, concurrency, SECONDS * 1000));
+  const load = process.cpuUsage(loadBefore);
+  const calls = results.reduce((n, r) => n + r.calls, 0);
+  const perCall = (seconds: number) => (seconds * 1e6) / calls;
+  const threads = [...threadCpuSeconds(server.pid!)].map(([tid, t]) => ({ tid, us: perCall(t - (threadsBefore.get(tid) ?? 0)) }));
   client.close();
-  return out;
+  return {
+    results,
+    serverCpuUs: perCall(cpuSeconds(`/proc/${server.pid}/stat`) - serverBefore),
+    mainCpuUs: threads.find((t) => t.tid === String(server.pid))?.us ?? NaN,
+    otherThreadsCpuUs: threads
+      .filter((t) => t.tid !== String(server.pid))
+      .map((t) => t.us)
+      .sort((a, b) => b - a)
+      .slice(0, 3),
+    loadCpuUs: (load.user + load.system) / calls,
+  };
+}
+
+function cpuNote(m: Measured): string {
+  const others = m.otherThreadsCpuUs.map((us) => us.toFixed(0)).join(' + ');
+  return `cpu/call µs: server ${m.serverCpuUs.toFixed(0)} (main ${m.mainCpuUs.toFixed(0)}, threads ${others}), load generator ${m.loadCpuUs.toFixed(0)}`;
 }
 
 function summary(results: LoadResult[]) {
@@ -175,7 +228,7 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   try {
     const inline = await inlineRate(configDir, reqs);
-    rows.push(`inline, 1 thread, no RPC        ${inline.toFixed(0).padStart(8)} req/s`);
+    rows.push(`inline, 1 thread, no RPC        ${inline.toFixed(0).padStart(8)} req/s  (${(1e6 / inline).toFixed(0)} µs a call)`);
 
     const naive = await startChild(
       [
@@ -189,9 +242,10 @@ async function main(): Promise<void> {
     );
     const naiveBest = { rps: 0, p99: 0, c: 0 };
     for (const c of CONCURRENCY) {
-      const s = summary(await measure(`127.0.0.1:${naivePort}`, reqs, c));
+      const m = await measure(`127.0.0.1:${naivePort}`, naive, reqs, c);
+      const s = summary(m.results);
       if (s.firstError) rows.push(`  first error: ${s.firstError}`);
-      rows.push(`naive server, c=${String(c).padEnd(3)}             ${s.rps.toFixed(0).padStart(8)} req/s  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms`);
+      rows.push(`naive server, c=${String(c).padEnd(3)}             ${s.rps.toFixed(0).padStart(8)} req/s  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms  ${cpuNote(m)}`);
       if (s.rps > naiveBest.rps) Object.assign(naiveBest, { rps: s.rps, p99: s.p99, c });
     }
     await stopChild(naive);
@@ -200,10 +254,11 @@ async function main(): Promise<void> {
     let best = { rps: 0, p50: 0, p99: 0, c: 0, failed: 0 };
     let failed = 0;
     for (const c of CONCURRENCY) {
-      const s = summary(await measure(`127.0.0.1:${queryPort}`, reqs, c));
+      const m = await measure(`127.0.0.1:${queryPort}`, rankd, reqs, c);
+      const s = summary(m.results);
       failed += s.failed;
       if (s.firstError) rows.push(`  first error: ${s.firstError}`);
-      rows.push(`rankd, c=${String(c).padEnd(3)}                    ${s.rps.toFixed(0).padStart(8)} req/s  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms`);
+      rows.push(`rankd, c=${String(c).padEnd(3)}                    ${s.rps.toFixed(0).padStart(8)} req/s  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms  ${cpuNote(m)}`);
       if (s.rps > best.rps) best = { ...s, c };
     }
 
