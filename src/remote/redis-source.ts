@@ -17,10 +17,10 @@ import { ShardedSource } from './sharded-source.js';
 import { serverText, type RedisSourceSpec, type ServerAddress } from './source-spec.js';
 import { decoderNeedsBytes } from './value-decoder.js';
 
-export function createRedisSource(spec: RedisSourceSpec): RemoteSource {
+export function createRedisSource(spec: RedisSourceSpec, connect = true): RemoteSource {
   return new ShardedSource(
     spec,
-    spec.servers.map((server) => new RedisShard(spec, server)),
+    spec.servers.map((server) => new RedisShard(spec, server, connect)),
   );
 }
 
@@ -30,11 +30,11 @@ class RedisShard implements ShardReader {
   private readonly connection: IoredisState;
   private readonly bytes: boolean;
 
-  constructor(spec: RedisSourceSpec, address: ServerAddress) {
+  constructor(spec: RedisSourceSpec, address: ServerAddress, connect: boolean) {
     this.server = serverText(address);
     this.bytes = decoderNeedsBytes(spec.compress);
     this.client = new Redis({
-      ...ioredisConnectionOptions(spec),
+      ...ioredisConnectionOptions(spec, connect),
       host: address.host,
       port: address.port,
       db: spec.db,
