@@ -7,13 +7,14 @@
  */
 import { ConfigError, type ConfigProblem } from '../config/config-error.js';
 import { createSource, type SourceEnvironment } from './create-source.js';
+import type { RemoteSource } from './remote-source.js';
 import type { SourceSpec } from './source-spec.js';
 import { SourceSpecError } from './source-spec-error.js';
 
 /** Resolves when every spec builds; rejects with a ConfigError listing those that do not. */
 export async function checkSources(file: string, specs: readonly SourceSpec[], environment: SourceEnvironment): Promise<void> {
   const problems: ConfigProblem[] = [];
-  const built = [];
+  const built: RemoteSource[] = [];
   for (const spec of specs) {
     try {
       built.push(createSource(spec, { ...environment, connect: false }));
