@@ -8,6 +8,17 @@
  * adapters). Each round runs all three (rotating who goes first); rates are
  * medians over rounds, ratios the median of each round's ratio, so drift on
  * this shared machine hits both sides of a ratio alike.
+ *
+ * Like with like: all three read the same requests of the same ids, turn ids
+ * into "feat:<id>" inside the timed read, get one connection (plain and
+ * rankd share theirs across the 16 reads in flight) and answer the same
+ * strings (checked before timing; values are `string`, so no side decodes).
+ * The plain client has ioredis's default options, rankd its own
+ * (socketTimeout, connectionName, maxRetriesPerRequest 1): measured on a
+ * plain mget they change nothing visible. rankd's lead over plain comes from
+ * its own MGET encoding and id formatting (src/remote/mget-command.ts,
+ * remote-key.ts), paid for by the per-request ctx.remote object, deadline
+ * timer and error handling that plain does not have.
  */
 import os from 'node:os';
 import { Redis } from 'ioredis';

@@ -15,6 +15,31 @@ export const ETCD_ENDPOINTS_OPTION = `${experimental.SUBCHANNEL_ARGS_EXCLUDE_KEY
 /** Channel option: how long servers missing after an etcd reconnect stay listed (ms). */
 export const HOLD_MISSING_OPTION = `${experimental.SUBCHANNEL_ARGS_EXCLUDE_KEY_PREFIX}.rankd.hold_missing_ms`;
 
+function etcdEndpoints(options: ChannelOptions): string | undefined {
+  return (options[ETCD_ENDPOINTS_OPTION] as string | undefined) || process.env.RANKD_ETCD || undefined;
+}
+
+/**
+ * Why an etcd target cannot resolve with these channel options (a bad path,
+ * no endpoints), or undefined; the resolver would fail every call with it.
+ * `whereEndpoints` says where the caller's user sets endpoints.
+ */
+export function etcdTargetProblem(
+  target: experimental.GrpcUri,
+  options: ChannelOptions,
+  whereEndpoints = "pass the client's etcd option or set RANKD_ETCD",
+): string | undefined {
+  try {
+    parseServicePath(target.path);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  if (etcdEndpoints(options) === undefined) {
+    return `no etcd endpoints for ${experimental.uriToString(target)}: ${whereEndpoints}`;
+  }
+  return undefined;
+}
+
 /**
  * grpc-js resolver for etcd targets. It pushes a list only when it changed:
  * grpc-js asks for re-resolution whenever a connection drops, and answering
@@ -36,15 +61,9 @@ class EtcdResolver implements experimental.Resolver {
     private readonly listener: experimental.ResolverListener,
     private readonly options: ChannelOptions,
   ) {
-    this.endpoints = (options[ETCD_ENDPOINTS_OPTION] as string | undefined) || process.env.RANKD_ETCD || undefined;
-    try {
-      this.folder = serviceFolder(parseServicePath(target.path));
-    } catch (e) {
-      this.problem = (e as Error).message;
-    }
-    if (this.problem === undefined && this.endpoints === undefined) {
-      this.problem = `no etcd endpoints for ${experimental.uriToString(target)}: pass the client's etcd option or set RANKD_ETCD`;
-    }
+    this.endpoints = etcdEndpoints(options);
+    this.problem = etcdTargetProblem(target, options);
+    if (this.problem === undefined) this.folder = serviceFolder(parseServicePath(target.path));
   }
 
   /** The service name: an authority with "/" in it breaks every call. */

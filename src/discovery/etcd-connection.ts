@@ -1,4 +1,13 @@
-import { Etcd3, type IOptions } from 'etcd3';
+import { createRequire } from 'node:module';
+import type { Etcd3, IOptions } from 'etcd3';
+
+/**
+ * etcd3 (CommonJS) is loaded on the first connection, not on import: pool
+ * threads register the etcd resolver for peer sources, and should not pay
+ * its ~140 ms of loading unless a peer's target actually is in etcd.
+ */
+const require = createRequire(import.meta.url);
+let etcd3: typeof import('etcd3') | undefined;
 
 type FaultHandling = NonNullable<IOptions['faultHandling']>;
 type Policy = ReturnType<NonNullable<FaultHandling['host']>>;
@@ -26,7 +35,8 @@ export function connectEtcd(endpoints: string | readonly string[], options: Etcd
   const { callTimeoutMs = 3000, maxReconnectMs = 1000 } = options;
   const hosts = (typeof endpoints === 'string' ? endpoints.split(',') : [...endpoints]).map((host) => host.trim()).filter((host) => host !== '');
   if (hosts.length === 0) throw new Error('no etcd endpoints given');
-  return new Etcd3({
+  etcd3 ??= require('etcd3') as typeof import('etcd3');
+  return new etcd3.Etcd3({
     hosts,
     faultHandling: { host: () => passThrough, global: passThrough, watchBackoff: cappedWatchBackoff(100, maxReconnectMs) },
     grpcOptions: {

@@ -53,6 +53,8 @@ export interface TaskRunnerOptions {
   maxCandidates: number;
   /** Requests slower than this are logged with their stage timings (0: never). */
   slowMs: number;
+  /** etcd endpoints for peer sources with an etcd:/// target (rankd.ini [discovery] etcd). */
+  etcd?: string[];
 }
 
 export function isTaskFailure(v: unknown): v is TaskFailure {

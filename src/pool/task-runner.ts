@@ -37,6 +37,7 @@ export class TaskRunner {
     private readonly options: TaskRunnerOptions,
   ) {
     this.remote = new RemoteSources([], {
+      etcd: options.etcd,
       onOptionalFailure: (e) => threadLog({}).warn('optional remote source failed; the read gives misses', { error: e.message }),
       onRead: (r) => this.reads.push({ source: r.source, seconds: r.seconds, failed: r.error !== undefined }),
     });

@@ -11,6 +11,7 @@ import type { RemoteSource } from './remote-source.js';
 import type { ShardReader } from './shard-reader.js';
 import { ShardedSource } from './sharded-source.js';
 import { serverText, type HttpAuth, type HttpSourceSpec, type ServerAddress } from './source-spec.js';
+import { SourceSpecError } from './source-spec-error.js';
 import { decoderNeedsBytes } from './value-decoder.js';
 
 export function createHttpSource(spec: HttpSourceSpec): RemoteSource {
@@ -58,11 +59,16 @@ class HttpShard implements ShardReader {
     this.body = spec.body === undefined ? undefined : new KeyTemplate(spec.body, jsonEscaped);
     this.headers = { ...spec.headers, ...authHeader(spec.auth) };
     this.bytes = decoderNeedsBytes(spec.compress);
-    this.pool = new Pool(`${spec.tls ? 'https' : 'http'}://${this.server}`, {
-      connections: spec.connections,
-      connect: { timeout: Math.max(1000, spec.timeoutMs) },
-      keepAliveTimeout: 30_000,
-    });
+    try {
+      this.pool = new Pool(`${spec.tls ? 'https' : 'http'}://${this.server}`, {
+        connections: spec.connections,
+        connect: { timeout: Math.max(1000, spec.timeoutMs) },
+        keepAliveTimeout: 30_000,
+      });
+    } catch (e) {
+      // undici refuses hosts that do not make an origin ("a/b", "a?b").
+      throw new SourceSpecError(spec.name, 'servers', `${this.server} is not a server undici can connect to (${(e as Error).message})`);
+    }
   }
 
   read(keys: string[], deadline: ReadDeadline): Promise<RawValue[]> {

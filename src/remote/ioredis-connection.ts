@@ -2,15 +2,15 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { RedisSourceSpec } from './source-spec.js';
 
-/** Client settings for both kinds (for a cluster, its nodes' settings). */
-export function ioredisConnectionOptions(spec: RedisSourceSpec) {
+/** Client settings for both kinds (for a cluster, its nodes' settings); `connect` false only to check a spec. */
+export function ioredisConnectionOptions(spec: RedisSourceSpec, connect: boolean) {
   return {
     username: spec.username,
     password: spec.password,
     // Connect when built, so the first requests (and those right after
     // UpdateDb) find a warm connection; a server that is not there costs a
     // reconnect attempt every 2 s, nothing else.
-    lazyConnect: false,
+    lazyConnect: !connect,
     connectTimeout: Math.max(1000, spec.timeoutMs),
     // A server that accepts and never answers is dropped (and reconnected)
     // instead of holding queued commands forever.

@@ -1,11 +1,14 @@
 /**
  * Another rankd (or anything serving rankd's Call): one gRPC client per
- * listed server, or one round-robin channel over a discovery target. A read
+ * listed server, or one round-robin channel over a discovery target
+ * (etcd:///<prefix>/<env>/<service>, through rankd's etcd resolver). A read
  * is one Call per server: {"api": <api>, "keys": [...]} answered by
  * {"values": [...]} aligned with the keys, each a stored value as a string
  * or null for a miss (decoded here per the source's `value`).
  */
 import { type ChannelOptions, credentials, experimental, makeGenericClientConstructor, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { registerDiscovery } from '../client/register-discovery.js';
+import { ETCD_ENDPOINTS_OPTION, ETCD_SCHEME, etcdTargetProblem } from '../client/resolver-etcd.js';
 import { decodeCallResponse, encodeCallRequest } from '../rpc/call-codec.js';
 import { rankServiceDefinition } from '../server/query-server.js';
 import type { ReadDeadline } from './read-deadline.js';
@@ -14,9 +17,14 @@ import type { RemoteSource } from './remote-source.js';
 import type { ShardReader } from './shard-reader.js';
 import { ShardedSource } from './sharded-source.js';
 import { serverText, type PeerSourceSpec } from './source-spec.js';
+import { SourceSpecError } from './source-spec-error.js';
 
-export function createPeerSource(spec: PeerSourceSpec, channelOptions: ChannelOptions): RemoteSource {
+/** `etcd`: the endpoints an etcd:/// target resolves through (default RANKD_ETCD). */
+export function createPeerSource(spec: PeerSourceSpec, etcd: readonly string[] | undefined): RemoteSource {
+  const channelOptions: ChannelOptions = etcd === undefined || etcd.length === 0 ? {} : { [ETCD_ENDPOINTS_OPTION]: etcd.join(',') };
   if (spec.discovery !== undefined) {
+    // In whichever thread builds the source (pool threads too): grpc-js's resolvers are per thread.
+    registerDiscovery();
     requireResolver(spec.name, spec.discovery, channelOptions);
     return new ShardedSource(spec, [new PeerShard(spec.api, spec.discovery, spec.discovery, channelOptions)]);
   }
@@ -94,20 +102,25 @@ function valuesOf(json: string, expected: number, api: string): RawValue[] {
 }
 
 /**
- * grpc-js would quietly treat an unknown scheme as a DNS name and fail every
- * call with "name resolution failed"; refuse up front and say why instead.
+ * grpc-js would quietly treat an unknown scheme as a DNS name, and an etcd
+ * target without endpoints or with a bad path would resolve to nothing:
+ * every call would fail. Refuse up front and say why instead.
  */
 function requireResolver(source: string, target: string, channelOptions: ChannelOptions): void {
   const match = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/]*)\/(.*)$/.exec(target);
-  if (match === null) throw new Error(`remote source "${source}": target ${target} is not a scheme://authority/path URI`);
+  if (match === null) throw new SourceSpecError(source, 'target', `target ${target} is not a scheme://authority/path URI`);
   const uri = { scheme: match[1]!, authority: match[2]!, path: match[3]! };
   try {
     const resolver = experimental.createResolver(uri, () => false, channelOptions);
     resolver.destroy();
   } catch {
-    throw new Error(
-      `remote source "${source}": target ${target} needs service discovery (a gRPC resolver for "${uri.scheme}:"), ` +
-        'which is not available in this process; list the peers as host:port instead',
+    throw new SourceSpecError(
+      source,
+      'target',
+      `target ${target} needs service discovery (a gRPC resolver for "${uri.scheme}:"), which rankd does not have; ` +
+        'use etcd:///<prefix>/<env>/<service>, or list the peers as host:port',
     );
   }
+  const problem = uri.scheme === ETCD_SCHEME ? etcdTargetProblem(uri, channelOptions, 'set etcd in rankd.ini [discovery], or RANKD_ETCD') : undefined;
+  if (problem !== undefined) throw new SourceSpecError(source, 'target', `target ${target} cannot resolve: ${problem}`);
 }

@@ -20,9 +20,9 @@ import { ShardedSource } from './sharded-source.js';
 import { serverText, type RedisSourceSpec } from './source-spec.js';
 import { decoderNeedsBytes } from './value-decoder.js';
 
-export function createRedisClusterSource(spec: RedisSourceSpec): RemoteSource {
+export function createRedisClusterSource(spec: RedisSourceSpec, connect = true): RemoteSource {
   // The cluster shards by slot itself, so the source has one "shard": the client.
-  return new ShardedSource(spec, [new ClusterShard(spec)]);
+  return new ShardedSource(spec, [new ClusterShard(spec, connect)]);
 }
 
 type PipelineResult = [Error | null, unknown][] | null;
@@ -36,11 +36,11 @@ class ClusterShard implements ShardReader {
   /** Node connections by "host:port", rebuilt when the cluster adds or drops one. */
   private nodes: Map<string, Redis> | undefined;
 
-  constructor(spec: RedisSourceSpec) {
+  constructor(spec: RedisSourceSpec, connect: boolean) {
     this.server = spec.servers.map(serverText).join(',');
     this.bytes = decoderNeedsBytes(spec.compress);
     this.anyReplica = spec.select === 'random';
-    const { lazyConnect, maxRetriesPerRequest, ...nodeOptions } = ioredisConnectionOptions(spec);
+    const { lazyConnect, maxRetriesPerRequest, ...nodeOptions } = ioredisConnectionOptions(spec, connect);
     this.client = new Cluster(spec.servers, {
       lazyConnect,
       // For the reads that go through the cluster client: one write per node per tick.

@@ -31,7 +31,7 @@ export class RemoteSources implements SourceLookup {
 
   constructor(specs: readonly SourceSpec[], options: RemoteSourcesOptions = {}) {
     this.hooks = { onOptionalFailure: options.onOptionalFailure ?? (() => {}), onRead: options.onRead };
-    this.environment = { peerChannelOptions: options.peerChannelOptions };
+    this.environment = { etcd: options.etcd, connect: options.connect };
     this.sources = this.build(specs, new Map());
   }
 

@@ -2,6 +2,8 @@ import { status } from '@grpc/grpc-js';
 import { imageBytes } from '../../globaldb/table-bytes.js';
 import type { TableSpec } from '../../globaldb/table.js';
 import type { WorkSpec } from '../config/work-spec.js';
+import { checkSources } from '../remote/check-sources.js';
+import type { SourceEnvironment } from '../remote/create-source.js';
 import { specChanges } from '../remote/spec-changes.js';
 import type { SourceSpec } from '../remote/source-spec.js';
 import type { GenerationPublisher } from '../pool/generation-publisher.js';
@@ -16,6 +18,8 @@ export interface Reloadable {
   tables: TableSpec[];
   works: WorkSpec[];
   sources: SourceSpec[];
+  /** The db_config.ini they come from, for errors. */
+  sourcesFile: string;
 }
 
 export interface UpdateReply {
@@ -45,6 +49,8 @@ export interface ControllerOptions {
   poolOptions: (works: WorkSpec[]) => QueryPoolOptions;
   version: string;
   log: ServerLog;
+  /** What pool threads build remote sources with; UpdateDb checks new specs against it. */
+  sourceEnvironment?: SourceEnvironment;
   /** Called after every update with its outcome and duration (metrics). */
   observe?: (action: string, ok: boolean, seconds: number) => void;
 }
@@ -67,6 +73,7 @@ export class Controller {
   /** Loads the tables and starts the first pool; returns where requests go. */
   async start(): Promise<Dispatch> {
     const config = this.readConfig();
+    await this.checkSources(config.sourcesFile, this.publisher.remote.specs);
     await this.global.update(config.tables);
     this.dispatch = new Dispatch(await this.startPool(config.works));
     return this.dispatch;
@@ -126,8 +133,12 @@ export class Controller {
   updateDb(): Promise<UpdateReply> {
     return this.exclusive('UpdateDb', async () => {
       const t0 = performance.now();
-      const { sources } = this.readConfig();
+      const { sources, sourcesFile } = this.readConfig();
       const changes = specChanges(this.publisher.remote.specs, sources);
+      await this.checkSources(
+        sourcesFile,
+        sources.filter((spec) => changes.added.includes(spec.name) || changes.changed.includes(spec.name)),
+      );
       const oldGeneration = this.publisher.generation;
       const newGeneration = this.publisher.publish({ ...this.publisher.tables }, sources);
       const changed = [
@@ -171,6 +182,13 @@ export class Controller {
   async stop(): Promise<void> {
     await this.dispatch?.pool.close();
     this.publisher.close();
+  }
+
+  /** Threads would log a spec they cannot build and keep their old clients: refuse it here instead. */
+  private checkSources(file: string, specs: SourceSpec[]): Promise<void> {
+    return checkSources(file, specs, this.options.sourceEnvironment ?? {}).catch((e: Error) => {
+      throw new RequestError(status.FAILED_PRECONDITION, e.message);
+    });
   }
 
   private readConfig(): Reloadable {

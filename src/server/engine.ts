@@ -24,17 +24,20 @@ export async function startEngine(
   observe?: (action: string, ok: boolean, seconds: number) => void,
 ): Promise<Engine> {
   const publisher = new GenerationPublisher(config.remote.sources);
+  // Peer sources in etcd resolve through the etcd this server registers in.
+  const etcd = config.discovery?.etcd;
   const global = new GlobalData(publisher, { graceMs: config.globaldb.graceMs, maxShrink: config.globaldb.maxShrink });
   const controller = new Controller(global, publisher, {
     readConfig: () => {
       const fresh = loadConfig(configDir);
-      return { tables: fresh.globaldb.tables, works: fresh.works.works, sources: fresh.remote.sources };
+      return { tables: fresh.globaldb.tables, works: fresh.works.works, sources: fresh.remote.sources, sourcesFile: fresh.remote.config };
     },
+    sourceEnvironment: { etcd },
     poolOptions: (works) => ({
       threads: config.pool.threads,
       queueSize: config.pool.queueSize,
       tasksPerThread: config.pool.tasksPerThread,
-      runner: { maxCandidates: config.server.maxCandidates, slowMs: config.log.slowMs },
+      runner: { maxCandidates: config.server.maxCandidates, slowMs: config.log.slowMs, etcd },
       logLevel: config.log.level,
       killAfterMs: config.pool.killAfterMs,
       maxHeapMb: config.pool.maxHeapMb,

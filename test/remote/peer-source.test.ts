@@ -1,15 +1,13 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { registerDiscovery } from '../../src/client/register-discovery.js';
-import { ETCD_ENDPOINTS_OPTION } from '../../src/client/resolver-etcd.js';
 import { createSource } from '../../src/remote/create-source.js';
 import type { RemoteSource } from '../../src/remote/remote-source.js';
 import type { PeerSourceSpec } from '../../src/remote/source-spec.js';
+import type { SourceSpecError } from '../../src/remote/source-spec-error.js';
 import { startEtcd, type EtcdProcess } from '../support/etcd.js';
 import { startRankdFixture, type RankdFixture } from '../support/rankd-fixture.js';
 import { waitUntil } from '../support/wait-until.js';
+import { addWork } from './add-work.js';
 import { expectRemoteFailure } from './expect-failure.js';
 import { startSilentServer } from './silent-server.js';
 import { peerSpec } from './source-specs.js';
@@ -18,11 +16,7 @@ const WORK = fileURLToPath(new URL('./fixtures/peer-values-work.ts', import.meta
 const later = (ms = 10_000): number => Date.now() + ms;
 
 /** A rankd serving api "values" (and "example", which answers without a values array). */
-function addValuesWork(configDir: string): void {
-  const file = join(configDir, 'work_config.ini');
-  writeFileSync(file, readFileSync(file, 'utf8').replace(/^WORKS\s*=\s*(.*)$/m, 'WORKS = $1, values'));
-  appendFileSync(file, `\n[values]\nMODULE = ${WORK}\n`);
-}
+const addValuesWork = (configDir: string): void => addWork(configDir, 'values', WORK);
 
 describe('peer source (another rankd)', () => {
   let peer: RankdFixture;
@@ -101,10 +95,27 @@ describe('peer source (another rankd)', () => {
     expect(await open(peerSpec('live', [peer.server.queryPort], { timeoutMs: 2000 })).get(5, later())).toBe('v:5');
   });
 
-  it('refuses a discovery target whose resolver is not registered, saying so', () => {
-    expect(() => createSource(peerSpec('far', [], { discovery: 'etcd:///etcd/prod/features', select: 'random' }))).toThrow(
-      'remote source "far": target etcd:///etcd/prod/features needs service discovery (a gRPC resolver for "etcd:"), which is not available in this process',
-    );
+  it('refuses a discovery target that cannot resolve, naming the target key and saying why', () => {
+    const refusal = (discovery: string, etcd?: string[]): SourceSpecError | undefined => {
+      try {
+        void createSource(peerSpec('far', [], { discovery, select: 'random' }), { etcd }).close();
+      } catch (e) {
+        return e as SourceSpecError;
+      }
+      return undefined;
+    };
+    expect(refusal('consul:///features')).toMatchObject({
+      key: 'target',
+      message: expect.stringContaining('remote source "far": target consul:///features needs service discovery (a gRPC resolver for "consul:")'),
+    });
+    expect(refusal('etcd:///prod/features', ['http://127.0.0.1:2379'])).toMatchObject({
+      key: 'target',
+      reason: expect.stringContaining('"prod/features" is not <prefix>/<env>/<service>'),
+    });
+    if (process.env.RANKD_ETCD === undefined) {
+      expect(refusal('etcd:///etcd/prod/features')?.reason).toContain('no etcd endpoints for etcd:///etcd/prod/features: set etcd in rankd.ini [discovery], or RANKD_ETCD');
+    }
+    expect(refusal('etcd:///etcd/prod/features', ['http://127.0.0.1:2379'])).toBeUndefined();
   });
 });
 
@@ -135,10 +146,9 @@ describe('peer source through discovery (etcd:/// target)', () => {
     await etcd?.destroy();
   });
 
-  it('reads from the rankd servers registered under the target, once the etcd resolver is registered', async () => {
-    registerDiscovery();
+  it('reads from the rankd servers registered under the target', async () => {
     source = createSource(peerSpec('found', [], { discovery: 'etcd:///etcd/test/values-peer', select: 'random', timeoutMs: 2000 }), {
-      peerChannelOptions: { [ETCD_ENDPOINTS_OPTION]: etcd.endpoint },
+      etcd: [etcd.endpoint],
     });
     // Registration and the first watch answer take a moment.
     const values = await waitUntil('the peer found through etcd answers', () => source!.mget([7, 'miss-1'], later()).catch(() => undefined));

@@ -2,7 +2,7 @@
  * ctx.remote inside a running rankd: a work in pool threads reads a Redis
  * source and a second rankd as peer; UpdateDb re-reads db_config.ini.
  */
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServiceError } from '@grpc/grpc-js';
@@ -12,15 +12,10 @@ import { freePort } from '../support/free-port.js';
 import { startRankdFixture, type RankdFixture } from '../support/rankd-fixture.js';
 import { startRedis, type RedisProcess } from '../support/redis.js';
 import { waitUntil } from '../support/wait-until.js';
+import { addWork } from './add-work.js';
 import { startSilentServer, type SilentServer } from './silent-server.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-
-function addWork(configDir: string, api: string, module: string): void {
-  const file = join(configDir, 'work_config.ini');
-  writeFileSync(file, readFileSync(file, 'utf8').replace(/^WORKS\s*=\s*(.*)$/m, `WORKS = $1, ${api}`));
-  appendFileSync(file, `\n[${api}]\nMODULE = ${module}\n`);
-}
 
 function dbConfig(sections: Record<string, string[]>): string {
   return ['[DB_INFO]', `DBS_NAME = ${Object.keys(sections).join(', ')}`, ...Object.entries(sections).flatMap(([name, lines]) => [`[${name}]`, ...lines])].join('\n') + '\n';
@@ -104,5 +99,38 @@ describe('ctx.remote in a running rankd', () => {
     for (let i = 0; i < 4; i++) {
       expect(await rankd.rank.call({ api: 'reader', reads: { features: [1] } })).toEqual({ features: ['from second'] });
     }
+  });
+
+  it('UpdateDb refuses specs the threads could not build, naming file, section and key; the running sources stay', async () => {
+    const before = await rankd.control.status();
+    const bad = {
+      ...sections(second.port),
+      // Both pass db_config.ini's checks; only building their clients fails.
+      peer: ['type = peer', 'target = consul:///values', 'api = values', 'select = random'],
+      hung: ['type = http', 'servers = a/b:80', 'url = /{key}'],
+      added: ['type = http', 'servers = 127.0.0.1:1', 'url = /{key}'],
+    };
+    writeFileSync(join(rankd.configDir, 'db_config.ini'), dbConfig(bad));
+    try {
+      const refused = await rankd.control.updateDb().then(
+        () => undefined,
+        (err: ServiceError) => err,
+      );
+      expect(refused?.code).toBe(9); // FAILED_PRECONDITION
+      const lines = refused?.details.split('\n') ?? [];
+      expect(lines).toEqual([
+        expect.stringMatching(/db_config\.ini \[peer\] target: target consul:\/\/\/values needs service discovery \(a gRPC resolver for "consul:"\)/),
+        expect.stringMatching(/db_config\.ini \[hung\] servers: a\/b:80 is not a server undici can connect to/),
+      ]);
+    } finally {
+      writeFileSync(join(rankd.configDir, 'db_config.ini'), dbConfig(sections(second.port)));
+    }
+    expect((await rankd.control.status()).generation).toBe(before.generation);
+    expect(await rankd.rank.call({ api: 'reader', reads: { features: [1], peer: [5] } })).toEqual({ features: ['from second'], peer: ['v:5'] });
+    const failed = await rankd.rank.call({ api: 'reader', reads: { added: [1] } }).then(
+      () => undefined,
+      (err: ServiceError) => err,
+    );
+    expect(failed?.details).toContain('no remote source named "added"');
   });
 });

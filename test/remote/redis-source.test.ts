@@ -60,6 +60,17 @@ describe('redis source', () => {
     expect(await json.mget(['1', 1, 1n, 'x'], later())).toEqual([{ ctr: 0.125, tags: ['x'] }, { ctr: 0.125, tags: ['x'] }, { ctr: 0.125, tags: ['x'] }, null]);
   });
 
+  it('names keys exactly: non-ASCII keys and prefixes, integer ids of every size as their decimal text', async () => {
+    const ids = [0, 99_999_999, 100_000_000, 1_099_511_627_776, 2 ** 53 - 1, 12_300_000_000, 1.5, -42];
+    await writer.mset(Object.fromEntries(ids.map((id) => [`n:${String(id)}`, `v${String(id)}`])));
+    const numbers = open(redisSpec('numbers', [redis.port], { keyPrefix: 'n:' }));
+    expect(await numbers.mget(ids, later())).toEqual(ids.map((id) => `v${String(id)}`));
+
+    await writer.mset({ 'é:ключ': 'cyrillic', 'é:😀': 'emoji', 'é:plain': 'ascii' });
+    const text = open(redisSpec('text', [redis.port], { keyPrefix: 'é:' }));
+    expect(await text.mget(['ключ', 'plain', '😀', 'missing'], later())).toEqual(['cyrillic', 'ascii', 'emoji', null]);
+  });
+
   it('inflates compressed values (zlib and gzip), binary-safe', async () => {
     await writer.mset({ 'z:1': deflateSync('{"a":[1,2,3]}'), 'z:2': gzipSync('{"b":true}') });
     const source = open(redisSpec('compressed', [redis.port], { keyPrefix: 'z:', value: { kind: 'json' }, compress: 'zlib' }));
