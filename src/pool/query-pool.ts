@@ -167,6 +167,11 @@ export class QueryPool {
     return (await this.pool.run(task)) as PingReply;
   }
 
+  /** Whether calls are in flight. */
+  get busy(): boolean {
+    return this.inFlight > 0;
+  }
+
   get threads(): number {
     return this.pool.threads.length;
   }

@@ -56,6 +56,7 @@ export class ThreadBinding {
     if (this.bound === undefined || this.bound.generation < g) this.rebind(g);
     const bound = this.bound!;
     this.running.set(bound.generation, (this.running.get(bound.generation) ?? 0) + 1);
+    this.collector.active();
     return bound;
   }
 
@@ -71,7 +72,7 @@ export class ThreadBinding {
     let oldest = 0;
     for (const g of this.running.keys()) if (oldest === 0 || g < oldest) oldest = g;
     setSlotInUse(this.control, this.slot, oldest);
-    if (this.running.size === 0) this.collector.idle();
+    this.collector.active();
   }
 
   private rebind(wanted: number): void {

@@ -26,7 +26,12 @@ export async function startEngine(
   const publisher = new GenerationPublisher(config.remote.sources);
   // Peer sources in etcd resolve through the etcd this server registers in.
   const etcd = config.discovery?.etcd;
-  const global = new GlobalData(publisher, { graceMs: config.globaldb.graceMs, maxShrink: config.globaldb.maxShrink });
+  let dispatch: Dispatch | undefined;
+  const global = new GlobalData(publisher, {
+    graceMs: config.globaldb.graceMs,
+    maxShrink: config.globaldb.maxShrink,
+    busy: () => dispatch?.pool.busy ?? false,
+  });
   const controller = new Controller(global, publisher, {
     readConfig: () => {
       const fresh = loadConfig(configDir);
@@ -47,6 +52,6 @@ export async function startEngine(
     log,
     observe,
   });
-  const dispatch = await controller.start();
+  dispatch = await controller.start();
   return { controller, dispatch, global, stop: () => controller.stop() };
 }

@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { loadTable } from '../../globaldb/load-table.js';
 import type { TableImage, TableSpec } from '../../globaldb/table.js';
-import { fullGc } from '../pool/full-gc.js';
+import { IdleCollector } from '../pool/idle-collector.js';
 import type { GenerationPublisher } from '../pool/generation-publisher.js';
 import { RequestError } from '../rpc/request-error.js';
 
@@ -27,6 +27,8 @@ export interface GlobalDataOptions {
   graceMs: number;
   /** Refuse a table whose entry count drops by more than this fraction. */
   maxShrink: number;
+  /** Whether calls are running: collections of let-go buffers wait for a moment without (see IdleCollector). */
+  busy?: () => boolean;
 }
 
 /**
@@ -40,11 +42,15 @@ export class GlobalData {
   private readonly retiring = new Set<TableImage>();
   /** Buffers of retired images, per table: the next load of that table reuses them. */
   private readonly spares = new Map<string, SharedArrayBuffer[]>();
+  /** Frees this thread's wrappers of the buffers let go of: without a collection they keep them for minutes. */
+  private readonly collector: IdleCollector;
 
   constructor(
     private readonly publisher: GenerationPublisher,
     private readonly options: GlobalDataOptions,
-  ) {}
+  ) {
+    this.collector = new IdleCollector(options.busy ?? (() => false));
+  }
 
   get generation(): number {
     return this.publisher.generation;
@@ -133,8 +139,7 @@ export class GlobalData {
           const spares = [...(this.spares.get(image.name) ?? []), ...Object.values(image.buffers)];
           this.spares.set(image.name, spares.slice(-2 * Object.keys(image.buffers).length));
         }
-        // This thread's wrappers of the buffers let go of: without a collection they keep them for minutes.
-        fullGc();
+        this.collector.due();
       }, this.options.graceMs);
       t.unref();
     };
