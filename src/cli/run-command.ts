@@ -12,7 +12,7 @@ Usage: rankd run --input FILE [--template JSON|FILE] [--out FILE] [options]
   --errors FILE        JSON lines {"key":…,"code":…,"message":…} for keys that failed
   --resume             skip keys already in --out (after a kill: no duplicates, no gaps)
   --threads N          pool threads (default: [pool] threads)
-  --concurrency N      batches of 16 keys in flight (default: 4 per thread)
+  --concurrency N      batches of keys in flight (default: 2 × threads × tasks_per_thread)
   --deadline-ms N      per request (default: [server] deadline_ms)
   --config DIR         config folder (default: config)
 

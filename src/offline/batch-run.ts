@@ -5,6 +5,8 @@ import type { Writable } from 'node:stream';
 import { loadConfig } from '../config/load-config.js';
 import { RequestError } from '../rpc/request-error.js';
 import { startEngine } from '../server/engine.js';
+import { BatchSize } from './batch-size.js';
+import type { KeyBatch, KeyBatchReply } from './key-batch.js';
 import { OrderedWriter } from './ordered-writer.js';
 import { ProgressReport } from './progress-report.js';
 import { RequestTemplate } from './request-template.js';
@@ -21,7 +23,7 @@ export interface BatchOptions {
   /** JSON lines {"key":…,"code":…,"message":…} for keys that failed. */
   errors?: string;
   threads?: number;
-  /** Batches of keys in flight (default: 4 per pool thread). */
+  /** Batches of keys in flight (default: 2 per pool task slot: one running, one waiting). */
   concurrency?: number;
   resume: boolean;
   deadlineMs?: number;
@@ -29,9 +31,6 @@ export interface BatchOptions {
   /** Where progress goes (stderr by default). */
   report?: (s: string) => void;
 }
-
-/** Keys per pool task. */
-const BATCH = 16;
 
 export interface BatchSummary {
   done: number;
@@ -67,38 +66,33 @@ export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
   let skipped = 0;
   let seq = 0;
   const inFlight = new Set<Promise<void>>();
+  const size = new BatchSize();
 
-  // Keys travel to the pool in small batches: one dispatch per batch, not per key.
-  let chunk: { n: number; key: string; body: string }[] = [];
-  const runChunk = async (keys: typeof chunk): Promise<void> => {
-    let results: (string | { code: number; message: string })[];
+  // Keys travel to the pool in batches: one task, one message each way, one write per batch.
+  let keys: string[] = [];
+  let bodies: string[] = [];
+  const runChunk = async (n: number, batch: KeyBatch): Promise<void> => {
+    let reply: KeyBatchReply;
     try {
-      results = await engine.dispatch.pool.runCallBatch(
-        keys.map((k) => k.body),
-        Date.now() + deadlineMs * keys.length,
-      );
+      reply = await engine.dispatch.pool.runCallBatch(batch, Date.now() + deadlineMs * batch.keys.length);
+      size.record(batch.keys.length, reply.ms);
     } catch (e) {
       const err = e instanceof RequestError ? e : new RequestError(status.INTERNAL, String(e));
-      results = keys.map(() => ({ code: err.code, message: err.message }));
+      reply = { output: new Uint8Array(0), failures: batch.keys.map((_, index) => ({ index, code: err.code, message: err.message })), ms: 0 };
     }
-    for (let i = 0; i < keys.length; i++) {
-      const { n, key } = keys[i]!;
-      const r = results[i]!;
-      if (typeof r === 'string') {
-        answered++;
-        await writer.put(n, `{"key":${JSON.stringify(key)},"response":${r}}`);
-      } else {
-        failed++;
-        errors?.write(`${JSON.stringify({ key, code: status[r.code], message: r.message })}\n`);
-        await writer.put(n, null);
-      }
+    answered += batch.keys.length - reply.failures.length;
+    failed += reply.failures.length;
+    for (const f of reply.failures) {
+      errors?.write(`${JSON.stringify({ key: batch.keys[f.index], code: status[f.code], message: f.message })}\n`);
     }
+    await writer.put(n, reply.output);
     progress.update(answered + failed, failed);
   };
   const flush = async (): Promise<void> => {
-    if (chunk.length === 0) return;
-    const p = runChunk(chunk).finally(() => inFlight.delete(p));
-    chunk = [];
+    if (keys.length === 0) return;
+    const p = runChunk(seq++, template ? { keys, template: template.text } : { keys, bodies }).finally(() => inFlight.delete(p));
+    keys = [];
+    bodies = [];
     inFlight.add(p);
     if (inFlight.size >= concurrency) await Promise.race(inFlight);
   };
@@ -109,15 +103,14 @@ export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
       lineNo++;
       const line = raw.trim();
       if (line === '') continue;
-      const { key, body } = template ? { key: line, body: template.fill(line) } : requestLine(line, lineNo);
-      const n = seq++;
+      const key = template ? line : requestKey(line, lineNo);
       if (done.has(key)) {
         skipped++;
-        await writer.put(n, null);
         continue;
       }
-      chunk.push({ n, key, body });
-      if (chunk.length === BATCH) await flush();
+      keys.push(key);
+      if (!template) bodies.push(line);
+      if (keys.length >= size.next) await flush();
     }
     await flush();
     await Promise.all(inFlight);
@@ -134,16 +127,15 @@ export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
   return { done: answered, failed, skipped, seconds: (performance.now() - started) / 1000 };
 }
 
-/** A JSON-line request: its "key" field names it in the output, else its line number. */
-function requestLine(line: string, lineNo: number): { key: string; body: string } {
-  let key = String(lineNo);
+/** A JSON-line request's name in the output: its "key" field, else its line number. */
+function requestKey(line: string, lineNo: number): string {
   try {
     const k = (JSON.parse(line) as { key?: unknown }).key;
-    if (typeof k === 'string' || typeof k === 'number') key = String(k);
+    if (typeof k === 'string' || typeof k === 'number') return String(k);
   } catch {
     // The pool answers a line that is not JSON with INVALID_ARGUMENT, like the server.
   }
-  return { key, body: line };
+  return String(lineNo);
 }
 
 async function countLines(file: string): Promise<number> {

@@ -1,26 +1,20 @@
 import type { Writable } from 'node:stream';
 
-/** Writes lines in input order although requests finish in any order. */
+/** Writes batches of output in input order although they finish in any order. */
 export class OrderedWriter {
-  private readonly pending = new Map<number, string | null>();
+  private readonly pending = new Map<number, Uint8Array>();
   private next = 0;
 
   constructor(private readonly out: Writable) {}
 
-  /** Line `seq` is done: its text, or null when it produced nothing (failed or skipped). */
-  async put(seq: number, line: string | null): Promise<void> {
-    this.pending.set(seq, line);
-    let chunk = '';
-    while (this.pending.has(this.next)) {
-      const l = this.pending.get(this.next);
-      this.pending.delete(this.next++);
-      if (l !== null && l !== undefined) chunk += `${l}\n`;
+  /** Batch `seq` is done: its output lines (empty when every key failed). */
+  async put(seq: number, lines: Uint8Array): Promise<void> {
+    this.pending.set(seq, lines);
+    let full = false;
+    for (let l; (l = this.pending.get(this.next)) !== undefined; this.next++) {
+      this.pending.delete(this.next);
+      if (l.byteLength > 0) full = !this.out.write(l) || full;
     }
-    if (chunk !== '' && !this.out.write(chunk)) await new Promise((resolve) => this.out.once('drain', resolve));
-  }
-
-  /** Requests waiting for an earlier one to finish. */
-  get waiting(): number {
-    return this.pending.size;
+    if (full) await new Promise((resolve) => this.out.once('drain', resolve));
   }
 }

@@ -1,6 +1,7 @@
 import type { WorkSpec } from '../config/work-spec.js';
 import type { LogLevel } from '../config/rankd-ini.js';
 import type { GenerationLink } from './generation-message.js';
+import type { KeyBatch } from '../offline/key-batch.js';
 
 /** What the main thread hands a pool thread: request bytes, decoded there (DESIGN rule 1). */
 export interface PoolTask {
@@ -8,8 +9,8 @@ export interface PoolTask {
   /** Non-zero for tasks that may be killed when they overrun (see threadOfTask). */
   id?: number;
   bytes: Uint8Array;
-  /** For 'call-batch': Call bodies (JSON text), answered in order. */
-  bodies?: string[];
+  /** For 'call-batch': the offline runner's keys, answered as output lines. */
+  batch?: KeyBatch;
   /** Epoch milliseconds. */
   deadline: number;
 }

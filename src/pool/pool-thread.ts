@@ -1,6 +1,7 @@
 /** The piscina entry of a pool thread: binds the current generation and runs tasks with a TaskRunner. */
 import { workerData } from 'node:worker_threads';
 import { status } from '@grpc/grpc-js';
+import { answerKeyBatch, type KeyBatchReply } from '../offline/key-batch.js';
 import type { PingReply, PoolTask, PoolThreadData, TaskFailure, TaskReply } from './pool-task.js';
 import { TaskRunner } from './task-runner.js';
 import { ThreadBinding } from './thread-binding.js';
@@ -27,7 +28,7 @@ try {
 }
 await binding.ready();
 
-export default async function runTask(task: PoolTask): Promise<TaskReply | TaskFailure | PingReply | (string | TaskFailure)[]> {
+export default async function runTask(task: PoolTask): Promise<TaskReply | TaskFailure | PingReply | KeyBatchReply> {
   if (runner === undefined) {
     if (task.method === 'ping') throw new Error(loadFailure);
     return { code: status.INTERNAL, message: `works failed to load: ${loadFailure}` };
@@ -38,6 +39,6 @@ export default async function runTask(task: PoolTask): Promise<TaskReply | TaskF
     binding.leave(tables);
     return { ...loaded, generation: tables.generation };
   }
-  if (task.method === 'call-batch') return runner.runCallBatch(task.bodies ?? [], task.deadline);
+  if (task.method === 'call-batch') return answerKeyBatch(runner, task.batch!, task.deadline);
   return runner.run(task);
 }

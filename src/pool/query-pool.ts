@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { status } from '@grpc/grpc-js';
 import { Piscina } from 'piscina';
 import type { WorkSpec } from '../config/work-spec.js';
+import type { KeyBatch, KeyBatchReply } from '../offline/key-batch.js';
 import { RequestError } from '../rpc/request-error.js';
 import { threadOfTask } from './generation-control.js';
 import type { GenerationPublisher } from './generation-publisher.js';
@@ -132,13 +133,15 @@ export class QueryPool {
     void this.pool.threads.find((w) => w.threadId === threadId)?.terminate();
   }
 
-  /** Call bodies answered in order, in one task: JSON replies, or failures. */
-  async runCallBatch(bodies: string[], deadline: number): Promise<(string | TaskFailure)[]> {
+  /** The offline runner's keys answered in one task: their output lines, and failures. */
+  async runCallBatch(batch: KeyBatch, deadline: number): Promise<KeyBatchReply> {
     if (this.closing) throw new RequestError(status.UNAVAILABLE, 'the pool is closing');
-    const task: PoolTask = { method: 'call-batch', bytes: new Uint8Array(0), bodies, deadline };
+    const task: PoolTask = { method: 'call-batch', bytes: new Uint8Array(0), batch, deadline };
     this.inFlight++;
     try {
-      return (await this.pool.run(task)) as (string | TaskFailure)[];
+      const result = (await this.pool.run(task)) as KeyBatchReply | TaskFailure;
+      if (isTaskFailure(result)) throw new RequestError(result.code, result.message);
+      return result;
     } catch (e) {
       throw asRequestError(e, this.options);
     } finally {

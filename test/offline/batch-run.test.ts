@@ -90,6 +90,25 @@ describe('rankd run', () => {
     expect(errors).toEqual([{ key: 'not-a-uid', code: 'INVALID_ARGUMENT', message: expect.stringMatching(/uid/) }]);
   });
 
+  it('without a template, runs JSON-line requests named by their "key" field or line number', async () => {
+    const requests = ['{"api":"rank","uid":"11","top_k":3,"key":"a"}', '', '{"api":"rank","uid":"12","top_k":3}', '{not json', '{"api":"rank","uid":"13","top_k":2,"key":7}'];
+    writeFileSync(file('requests.jsonl'), `${requests.join('\n')}\n`);
+    const summary = await runBatch({
+      configDir: dirs.configDir,
+      input: file('requests.jsonl'),
+      out: file('requests-out.jsonl'),
+      errors: file('requests-errors.jsonl'),
+      resume: false,
+      tty: false,
+      threads: 1,
+      report: () => {},
+    });
+    expect(summary).toMatchObject({ done: 3, failed: 1 });
+    const out = lines(file('requests-out.jsonl')).map((l) => JSON.parse(l) as { key: string; response: { items: unknown[] } });
+    expect(out.map((o) => [o.key, o.response.items.length])).toEqual([['a', 3], ['3', 3], ['7', 2]]);
+    expect(lines(file('requests-errors.jsonl')).map((l) => JSON.parse(l) as unknown)).toEqual([{ key: '4', code: 'INVALID_ARGUMENT', message: expect.stringMatching(/JSON/) }]);
+  });
+
   it('gives one-line errors for a malformed template and a missing file', () => {
     writeKeys('few.txt', 3);
     for (const [args, message] of [
