@@ -41,18 +41,19 @@ export class SharedKvTable implements KvTable {
     this.values = new Uint8Array(values);
   }
 
+  // The 3s are words per slot, as literals so the inlined probe's index arithmetic folds (see lookupId).
   get(id: Id): Uint8Array | undefined {
-    const j = lookupId(id, this.view);
+    const j = lookupId(id, this.view, 3);
     return j < 0 ? undefined : this.entry(j);
   }
 
   getString(id: Id): string | undefined {
-    const j = lookupId(id, this.view);
+    const j = lookupId(id, this.view, 3);
     return j < 0 ? undefined : utf8.decode(this.entry(j));
   }
 
   has(id: Id): boolean {
-    return lookupId(id, this.view) >= 0;
+    return lookupId(id, this.view, 3) >= 0;
   }
 
   hasMany(ids: IdArray, out?: Uint8Array): Uint8Array {
@@ -64,7 +65,7 @@ export class SharedKvTable implements KvTable {
     const result = new Array<Uint8Array | undefined>(n);
     const halves = ids instanceof Float64Array ? null : halvesView(ids);
     for (let i = 0; i < n; i++) {
-      const j = halves === null ? lookupId(ids[i]!, this.view) : lookupHalves(halves[2 * i]!, halves[2 * i + 1]!, this.view);
+      const j = halves === null ? lookupId(ids[i]!, this.view, 3) : lookupHalves(halves[2 * i]!, halves[2 * i + 1]!, this.view, 3);
       result[i] = j < 0 ? undefined : this.entry(j);
     }
     return result;

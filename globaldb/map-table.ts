@@ -29,14 +29,15 @@ export class SharedMapTable implements MapTable {
     this.view = openSlots(image, 3);
   }
 
+  // The 3s are words per slot, as literals so the inlined probe's index arithmetic folds (see lookupId).
   get(id: Id): number | undefined {
     const v = this.view;
-    const w = lookupId(id, v);
+    const w = lookupId(id, v, 3);
     return w < 0 ? undefined : v.slots[w + 2];
   }
 
   has(id: Id): boolean {
-    return lookupId(id, this.view) >= 0;
+    return lookupId(id, this.view, 3) >= 0;
   }
 
   hasMany(ids: IdArray, out?: Uint8Array): Uint8Array {
@@ -59,7 +60,7 @@ export class SharedMapTable implements MapTable {
 function getNumbers(v: SlotView, ids: Float64Array, out: Uint32Array, missing: number): void {
   const slots = v.slots;
   for (let i = 0; i < ids.length; i++) {
-    const w = lookupId(ids[i]!, v);
+    const w = lookupId(ids[i]!, v, 3);
     out[i] = w < 0 ? missing : slots[w + 2]!;
   }
 }
@@ -67,7 +68,7 @@ function getNumbers(v: SlotView, ids: Float64Array, out: Uint32Array, missing: n
 function getHalves(v: SlotView, halves: Uint32Array, out: Uint32Array, missing: number): void {
   const slots = v.slots;
   for (let i = 0; i < halves.length; i += 2) {
-    const w = lookupHalves(halves[i]!, halves[i + 1]!, v);
+    const w = lookupHalves(halves[i]!, halves[i + 1]!, v, 3);
     out[i >> 1] = w < 0 ? missing : slots[w + 2]!;
   }
 }

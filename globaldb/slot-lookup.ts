@@ -49,14 +49,14 @@ export function hasMany(v: SlotView, ids: IdArray, out?: Uint8Array): Uint8Array
   const halves = ids instanceof Float64Array ? null : halvesView(ids);
   if (ids instanceof Float64Array) hasNumbers(v, ids, result);
   else if (halves !== null) hasHalves(v, halves, result);
-  else for (let i = 0; i < n; i++) result[i] = lookupId(ids[i]!, v) >= 0 ? 1 : 0;
+  else for (let i = 0; i < n; i++) result[i] = lookupId(ids[i]!, v, v.stride) >= 0 ? 1 : 0;
   return result;
 }
 
 function hasNumbers(v: SlotView, ids: Float64Array, out: Uint8Array): void {
-  for (let i = 0; i < ids.length; i++) out[i] = lookupId(ids[i]!, v) >= 0 ? 1 : 0;
+  for (let i = 0; i < ids.length; i++) out[i] = lookupId(ids[i]!, v, v.stride) >= 0 ? 1 : 0;
 }
 
 function hasHalves(v: SlotView, halves: Uint32Array, out: Uint8Array): void {
-  for (let i = 0; i < halves.length; i += 2) out[i >> 1] = lookupHalves(halves[i]!, halves[i + 1]!, v) >= 0 ? 1 : 0;
+  for (let i = 0; i < halves.length; i += 2) out[i >> 1] = lookupHalves(halves[i]!, halves[i + 1]!, v, v.stride) >= 0 ? 1 : 0;
 }
