@@ -1,4 +1,4 @@
-import { homeSlot } from './id-hash.js';
+import { homeSlot } from './hash-slots.js';
 
 /**
  * The log's [lo, hi, payload] triples sorted by home slot, ties kept in

@@ -2,9 +2,9 @@ import { allocShared } from './shared-alloc.js';
 import { BytePool } from './byte-pool.js';
 import { EntryLog } from './entry-log.js';
 import { idHalves, splitId } from './id-codec.js';
-import { copyHead, zeroSlot } from './hash-slots.js';
+import { zeroSlot } from './hash-slots.js';
 import { SharedKvTable } from './kv-table.js';
-import { buildSlots } from './slot-builder.js';
+import { buildSlots, copyHead } from './slot-builder.js';
 import type { Id } from './table.js';
 
 const utf8 = new TextEncoder();
@@ -41,17 +41,16 @@ export class KvBuilder {
 
   build(): SharedKvTable {
     const built = buildSlots(this.log, true);
-    const { keys, capacity, size } = built;
-    const entries = built.payloads!;
+    const { slots, capacity, size } = built;
     const pool = this.pool;
     // Slots hold pool entry numbers; renumber the surviving entries 0..size-1
     // in slot order and copy only their bytes.
     const zero = zeroSlot(capacity);
-    const used = (j: number): boolean => (j === zero ? built.hasZero : (keys[2 * j]! | keys[2 * j + 1]!) !== 0);
+    const used = (j: number): boolean => (j === zero ? built.hasZero : (slots[3 * j]! | slots[3 * j + 1]!) !== 0);
     const next = (j: number): number => (j + 1 === capacity ? zero : j + 1);
     let total = 0;
     for (let j = 0; j <= zero; j = next(j)) {
-      if (used(j)) total += pool.end(entries[j]!) - pool.start(entries[j]!);
+      if (used(j)) total += pool.end(slots[3 * j + 2]!) - pool.start(slots[3 * j + 2]!);
     }
     const offsets = new Float64Array(allocShared((size + 1) * 8));
     const values = new Uint8Array(allocShared(total));
@@ -59,23 +58,22 @@ export class KvBuilder {
     let at = 0;
     for (let j = 0; j <= zero; j = next(j)) {
       if (used(j)) {
-        const bytes = pool.entry(entries[j]!);
+        const bytes = pool.entry(slots[3 * j + 2]!);
         values.set(bytes, at);
         offsets[entry] = at;
-        entries[j] = entry++;
+        slots[3 * j + 2] = entry++;
         at += bytes.length;
       }
     }
     offsets[entry] = at;
-    copyHead(keys, entries, capacity);
+    copyHead(slots, 3, capacity);
     return new SharedKvTable({
       kind: 'kv',
       name: this.name,
       size,
       meta: { capacity, hasZero: built.hasZero ? 1 : 0 },
       buffers: {
-        keys: keys.buffer as SharedArrayBuffer,
-        entries: entries.buffer as SharedArrayBuffer,
+        slots: slots.buffer as SharedArrayBuffer,
         offsets: offsets.buffer as SharedArrayBuffer,
         values: values.buffer as SharedArrayBuffer,
       },

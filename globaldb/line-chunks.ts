@@ -7,7 +7,9 @@ const NL = 10;
  * A file read in large chunks and handed out as runs of whole lines, for
  * parsers that scan bytes themselves (readline was measured 3–4× slower).
  * A line longer than the buffer grows it; a last line without a newline gets
- * one, so parsers can rely on every line ending in '\n'.
+ * one, so parsers can rely on every line ending in '\n'. A file whose size
+ * changes while it is read (truncated or appended to by another process) is
+ * a LoadError rather than a silently partial table.
  */
 export class LineChunks {
   /** The current run is buf[start, end); buf[end - 1] is '\n'. */
@@ -56,6 +58,13 @@ export class LineChunks {
       if (this.filled === this.buf.length) this.grow();
       const n = readSync(this.fd!, this.buf, this.filled, this.buf.length - this.filled, null);
       if (n === 0) {
+        if (this.bytesRead !== this.totalBytes) {
+          throw new LoadError(
+            this.file,
+            0,
+            `file changed while it was read: ${this.bytesRead} bytes read, its size was ${this.totalBytes} when opened`,
+          );
+        }
         this.eof = true;
         continue;
       }

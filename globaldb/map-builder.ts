@@ -42,7 +42,7 @@ export class MapBuilder {
       name: this.name,
       size: built.size,
       meta: { capacity: built.capacity, hasZero: built.hasZero ? 1 : 0 },
-      buffers: { keys: built.keys.buffer as SharedArrayBuffer, values: built.payloads!.buffer as SharedArrayBuffer },
+      buffers: { slots: built.slots.buffer as SharedArrayBuffer },
     });
   }
 }

@@ -1,12 +1,13 @@
 import { halvesView } from './id-codec.js';
-import { hasMany, lookupHalves, lookupId, openSlots, type SlotView } from './slot-lookup.js';
+import { lookupHalves, lookupId } from './hash-slots.js';
+import { hasMany, openSlots, type SlotView } from './slot-lookup.js';
 import { imageBytes } from './table-bytes.js';
 import type { Id, IdArray, MapTable, TableImage } from './table.js';
 
 /**
  * Views over a map image; safe to create in any thread.
- * Image: buffers.keys (slots, see hash-slots.ts) and buffers.values (one
- * uint32 per slot); meta.capacity, meta.hasZero.
+ * Image: buffers.slots ([lo, hi, value] slots, see hash-slots.ts);
+ * meta.capacity, meta.hasZero.
  */
 export class SharedMapTable implements MapTable {
   readonly kind = 'map' as const;
@@ -25,17 +26,18 @@ export class SharedMapTable implements MapTable {
     this.name = image.name;
     this.size = image.size;
     this.bytes = imageBytes(image);
-    this.view = openSlots(image, 'values');
+    this.view = openSlots(image, 3);
   }
 
+  // The 3s are words per slot, as literals so the inlined probe's index arithmetic folds (see lookupId).
   get(id: Id): number | undefined {
     const v = this.view;
-    const j = lookupId(id, v);
-    return j < 0 ? undefined : v.payloads[j];
+    const w = lookupId(id, v, 3);
+    return w < 0 ? undefined : v.slots[w + 2];
   }
 
   has(id: Id): boolean {
-    return lookupId(id, this.view) >= 0;
+    return lookupId(id, this.view, 3) >= 0;
   }
 
   hasMany(ids: IdArray, out?: Uint8Array): Uint8Array {
@@ -56,17 +58,17 @@ export class SharedMapTable implements MapTable {
 }
 
 function getNumbers(v: SlotView, ids: Float64Array, out: Uint32Array, missing: number): void {
-  const values = v.payloads;
+  const slots = v.slots;
   for (let i = 0; i < ids.length; i++) {
-    const j = lookupId(ids[i]!, v);
-    out[i] = j < 0 ? missing : values[j]!;
+    const w = lookupId(ids[i]!, v, 3);
+    out[i] = w < 0 ? missing : slots[w + 2]!;
   }
 }
 
 function getHalves(v: SlotView, halves: Uint32Array, out: Uint32Array, missing: number): void {
-  const values = v.payloads;
+  const slots = v.slots;
   for (let i = 0; i < halves.length; i += 2) {
-    const j = lookupHalves(halves[i]!, halves[i + 1]!, v);
-    out[i >> 1] = j < 0 ? missing : values[j]!;
+    const w = lookupHalves(halves[i]!, halves[i + 1]!, v, 3);
+    out[i >> 1] = w < 0 ? missing : slots[w + 2]!;
   }
 }

@@ -37,7 +37,7 @@ export class SetBuilder {
       name: this.name,
       size: built.size,
       meta: { capacity: built.capacity, hasZero: built.hasZero ? 1 : 0 },
-      buffers: { keys: built.keys.buffer as SharedArrayBuffer },
+      buffers: { slots: built.slots.buffer as SharedArrayBuffer },
     });
   }
 }

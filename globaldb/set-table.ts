@@ -1,10 +1,11 @@
-import { hasMany, lookupId, openSlots, type SlotView } from './slot-lookup.js';
+import { lookupId } from './hash-slots.js';
+import { hasMany, openSlots, type SlotView } from './slot-lookup.js';
 import { imageBytes } from './table-bytes.js';
 import type { Id, IdArray, SetTable, TableImage } from './table.js';
 
 /**
  * Views over a set image; safe to create in any thread.
- * Image: buffers.keys (slots, see hash-slots.ts); meta.capacity, meta.hasZero.
+ * Image: buffers.slots ([lo, hi] slots, see hash-slots.ts); meta.capacity, meta.hasZero.
  */
 export class SharedSetTable implements SetTable {
   readonly kind = 'set' as const;
@@ -23,11 +24,12 @@ export class SharedSetTable implements SetTable {
     this.name = image.name;
     this.size = image.size;
     this.bytes = imageBytes(image);
-    this.view = openSlots(image, null);
+    this.view = openSlots(image, 2);
   }
 
+  // 2: words per slot, a literal so the inlined probe's index arithmetic folds (see lookupId).
   has(id: Id): boolean {
-    return lookupId(id, this.view) >= 0;
+    return lookupId(id, this.view, 2) >= 0;
   }
 
   hasMany(ids: IdArray, out?: Uint8Array): Uint8Array {

@@ -1,14 +1,13 @@
 import type { EntryLog } from './entry-log.js';
-import { copyHead, insertHalves, slotCapacity, slotCount, zeroSlot } from './hash-slots.js';
+import { homeSlot, slotCapacity, slotCount, slotScale, zeroSlot } from './hash-slots.js';
 import { sortByHome } from './home-order.js';
-import { homeSlot, slotScale } from './id-hash.js';
 import { allocShared } from './shared-alloc.js';
 
-/** Filled slot arrays (see hash-slots.ts for their layout). */
+/** A filled slot array (see hash-slots.ts for its layout). */
 export interface BuiltSlots {
-  keys: Uint32Array;
-  /** One per slot, or null for a set. */
-  payloads: Uint32Array | null;
+  slots: Uint32Array;
+  /** Words per slot: 2 for a set, 3 with payloads. */
+  stride: 2 | 3;
   capacity: number;
   hasZero: boolean;
   /** Distinct ids. */
@@ -25,16 +24,16 @@ export interface BuiltSlots {
  * distinct ids are moved into right-sized ones.
  */
 export function buildSlots(log: EntryLog, withPayloads: boolean): BuiltSlots {
-  const built = emptySlots(log.count, withPayloads);
+  const built = emptySlots(log.count, withPayloads ? 3 : 2);
   const words = log.words;
-  const { keys, payloads, capacity } = built;
+  const { slots, stride, capacity } = built;
   const scale = slotScale(capacity);
   let size = 0;
 
   for (let e = 0; e < log.count; e++) {
     if ((words[3 * e]! | words[3 * e + 1]!) === 0) {
       built.hasZero = true;
-      if (payloads !== null) payloads[zeroSlot(capacity)] = words[3 * e + 2]!;
+      writeSlot(slots, stride, stride * zeroSlot(capacity), 0, 0, words[3 * e + 2]!);
     }
   }
   if (built.hasZero) size++;
@@ -53,9 +52,9 @@ export function buildSlots(log: EntryLog, withPayloads: boolean): BuiltSlots {
     if (home === runHome) {
       // A repeat of an id has the same home: look among this run only.
       let j = runStart;
-      while (j < next && (keys[2 * j] !== lo || keys[2 * j + 1] !== hi)) j++;
+      while (j < next && (slots[stride * j] !== lo || slots[stride * j + 1] !== hi)) j++;
       if (j < next) {
-        if (payloads !== null) payloads[j] = payload;
+        writeSlot(slots, stride, stride * j, lo, hi, payload);
         continue;
       }
     } else {
@@ -64,26 +63,24 @@ export function buildSlots(log: EntryLog, withPayloads: boolean): BuiltSlots {
     }
     const at = Math.max(home, next);
     if (at >= capacity) break;
-    keys[2 * at] = lo;
-    keys[2 * at + 1] = hi;
-    if (payloads !== null) payloads[at] = payload;
+    writeSlot(slots, stride, stride * at, lo, hi, payload);
     next = at + 1;
     size++;
   }
   for (; i < sorted.count; i++) {
-    if (insertHalves(keys, payloads, capacity, scale, byHome[3 * i]!, byHome[3 * i + 1]!, byHome[3 * i + 2]!)) size++;
+    if (insertHalves(slots, stride, capacity, scale, byHome[3 * i]!, byHome[3 * i + 1]!, byHome[3 * i + 2]!)) size++;
   }
   built.size = size;
   if (slotCapacity(size) < capacity * 0.9) return rebuildSlots(built);
-  copyHead(keys, payloads, capacity);
+  copyHead(slots, stride, capacity);
   return built;
 }
 
-function emptySlots(entries: number, withPayloads: boolean): BuiltSlots {
+function emptySlots(entries: number, stride: 2 | 3): BuiltSlots {
   const capacity = slotCapacity(entries);
   return {
-    keys: new Uint32Array(allocShared(slotCount(capacity) * 8)),
-    payloads: withPayloads ? new Uint32Array(allocShared(slotCount(capacity) * 4)) : null,
+    slots: new Uint32Array(allocShared(slotCount(capacity) * stride * 4)),
+    stride,
     capacity,
     hasZero: false,
     size: 0,
@@ -91,16 +88,76 @@ function emptySlots(entries: number, withPayloads: boolean): BuiltSlots {
 }
 
 function rebuildSlots(from: BuiltSlots): BuiltSlots {
-  const to = emptySlots(from.size, from.payloads !== null);
+  const { stride } = from;
+  const to = emptySlots(from.size, stride);
   const scale = slotScale(to.capacity);
-  for (let j = 0; j < from.capacity; j++) {
-    const lo = from.keys[2 * j]!;
-    const hi = from.keys[2 * j + 1]!;
-    if ((lo | hi) !== 0) insertHalves(to.keys, to.payloads, to.capacity, scale, lo, hi, from.payloads?.[j] ?? 0);
+  const payload = (w: number): number => (stride > 2 ? from.slots[w + 2]! : 0);
+  for (let w = 0; w < stride * from.capacity; w += stride) {
+    const lo = from.slots[w]!;
+    const hi = from.slots[w + 1]!;
+    if ((lo | hi) !== 0) insertHalves(to.slots, stride, to.capacity, scale, lo, hi, payload(w));
   }
   to.hasZero = from.hasZero;
-  if (to.payloads !== null) to.payloads[zeroSlot(to.capacity)] = from.payloads![zeroSlot(from.capacity)]!;
+  writeSlot(to.slots, stride, stride * zeroSlot(to.capacity), 0, 0, payload(stride * zeroSlot(from.capacity)));
   to.size = from.size;
-  copyHead(to.keys, to.payloads, to.capacity);
+  copyHead(to.slots, stride, to.capacity);
   return to;
+}
+
+/**
+ * Puts id (lo, hi) ≠ 0 with `payload` (ignored when stride is 2: no payload)
+ * into the probed slots. An id already present keeps its slot and takes the
+ * new payload: the last one wins. Returns true when the id was new. Call
+ * `copyHead` once all ids are in.
+ */
+export function insertHalves(
+  slots: Uint32Array,
+  stride: number,
+  capacity: number,
+  scale: number,
+  lo: number,
+  hi: number,
+  payload: number,
+): boolean {
+  let j = homeSlot(lo, hi, scale);
+  let distance = 0;
+  for (;;) {
+    const w = stride * j;
+    const klo = slots[w]!;
+    const khi = slots[w + 1]!;
+    if ((klo | khi) === 0) {
+      writeSlot(slots, stride, w, lo, hi, payload);
+      return true;
+    }
+    // Only possible before the first swap below: an evicted resident is unique.
+    if (klo === lo && khi === hi) {
+      if (stride > 2) slots[w + 2] = payload;
+      return false;
+    }
+    let resident = j - homeSlot(klo, khi, scale);
+    if (resident < 0) resident += capacity;
+    if (resident < distance) {
+      // Robin Hood: the id further from home takes the slot; carry the resident on.
+      const p = stride > 2 ? slots[w + 2]! : 0;
+      writeSlot(slots, stride, w, lo, hi, payload);
+      lo = klo;
+      hi = khi;
+      payload = p;
+      distance = resident;
+    }
+    distance++;
+    if (++j === capacity) j = 0;
+  }
+}
+
+/** Writes a slot at word index w. */
+export function writeSlot(slots: Uint32Array, stride: number, w: number, lo: number, hi: number, payload: number): void {
+  slots[w] = lo;
+  slots[w + 1] = hi;
+  if (stride > 2) slots[w + 2] = payload;
+}
+
+/** Refreshes the copies of slots 0 and 1 past the end; call after any change to them. */
+export function copyHead(slots: Uint32Array, stride: number, capacity: number): void {
+  slots.copyWithin(stride * capacity, 0, 2 * stride);
 }

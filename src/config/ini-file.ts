@@ -37,6 +37,8 @@ export function readIniFile(file: string, problems: ProblemList): IniFile {
  * A scan of the lines reports those; values then come from `ini.parse`.
  */
 export function parseIniText(text: string, file: string, problems: ProblemList): IniFile {
+  // Windows editors start UTF-8 files with a byte order mark; left in, it glues onto the first section header.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const sections = new Map<string, Map<string, string>>();
   const lines = text.split(/[\r\n]+/g);
   let section: string | undefined;

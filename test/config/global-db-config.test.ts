@@ -42,6 +42,20 @@ describe('global_db_config.ini', () => {
     ]);
   });
 
+  it('loads a file saved on Windows: a UTF-8 byte order mark and CRLF line ends', () => {
+    const file = write(
+      'global_db_config.ini',
+      '\uFEFF[GLOBAL_DB_INFO]\r',
+      'DBS_NAME=EXAMPLE_SET_DB\r',
+      '[EXAMPLE_SET_DB]\r',
+      'DB_TYPE=1\r',
+      'DB_FILE_NAME=data/example_set\r',
+    );
+    expect(readGlobalDbConfig(file, {})).toEqual([
+      { name: 'EXAMPLE_SET_DB', kind: 'set', file: join(dir(), 'data/example_set'), separator: '\t', format: 'auto' },
+    ]);
+  });
+
   it('takes kv and weights tables, type words, FORMAT for weights, a tab by default and another DBS_SPLIT_CHAR', () => {
     const file = write(
       'global_db_config.ini',

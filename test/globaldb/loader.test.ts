@@ -1,6 +1,7 @@
-import { statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LineChunks } from '../../globaldb/line-chunks.js';
 import { LoadError } from '../../globaldb/load-error.js';
 import { loadTable } from '../../globaldb/load-table.js';
 import { openTable } from '../../globaldb/open-table.js';
@@ -148,6 +149,32 @@ describe('a bad file stops the load with file:line: reason', () => {
     const err = await loadError(spec('set', dir));
     expect(err.message).toMatch(/not a regular file/);
   });
+
+  // The reader is driven by hand so the change lands between two reads, deterministically.
+  for (const [what, change] of [
+    ['truncated', (f: string) => truncateSync(f, 100)],
+    ['appended to', (f: string) => appendFileSync(f, '7\t8\n')],
+  ] as const) {
+    it(`a file ${what} while it is read`, () => {
+      const f = file(`changing-${what.replaceAll(' ', '-')}.map`, '1\t2\n'.repeat(1000));
+      const chunks = new LineChunks(f, 64);
+      try {
+        expect(chunks.next()).toBe(true);
+        change(f);
+        let err: unknown;
+        try {
+          while (chunks.next());
+        } catch (e) {
+          err = e;
+        }
+        expect(err).toBeInstanceOf(LoadError);
+        expect((err as LoadError).line).toBe(0);
+        expect((err as LoadError).reason).toMatch(/^file changed while it was read: \d+ bytes read, its size was 4000 when opened$/);
+      } finally {
+        chunks.close();
+      }
+    });
+  }
 
   it('a separator that cannot work', async () => {
     const f = file('sep.map', '1\t2\n');

@@ -37,20 +37,18 @@ function lookUp(id: string): number | boolean | string | null {
 }
 
 /**
- * Finds the id's slots by scanning the raw keys ([lo, hi] per slot; slots 0
- * and 1 have copies at the end) and stores the value at the same index of the
- * map's values.
+ * Finds the id's slots by scanning the map's raw slots ([lo, hi, value];
+ * slots 0 and 1 have copies at the end) and stores the value in them.
  */
 function poke(image: TableImage, id: string, value: number): boolean {
-  const keys = new Uint32Array(image.buffers.keys!);
-  const values = new Uint32Array(image.buffers.values!);
+  const slots = new Uint32Array(image.buffers.slots!);
   const big = BigInt(id);
   const lo = Number(big & 0xffff_ffffn);
   const hi = Number(big >> 32n);
   let found = false;
-  for (let j = 0; 2 * j < keys.length; j++) {
-    if (keys[2 * j] === lo && keys[2 * j + 1] === hi) {
-      Atomics.store(values, j, value);
+  for (let w = 0; w < slots.length; w += 3) {
+    if (slots[w] === lo && slots[w + 1] === hi) {
+      Atomics.store(slots, w + 2, value);
       found = true;
     }
   }
