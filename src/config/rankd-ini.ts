@@ -33,6 +33,8 @@ export interface PoolSection {
   tasksPerThread: number;
   /** Heap limit of each pool thread, MiB: a work that exceeds it fails its call and the thread is replaced. */
   maxHeapMb: number;
+  /** Young-generation size of each pool thread, MiB (see config/rankd.ini). */
+  youngHeapMb: number;
   /** A task still running this long after its deadline has its thread terminated and replaced. */
   killAfterMs: number;
 }
@@ -130,6 +132,7 @@ const rankdIniSchema: FileSchema<RankdIniSections> = {
     queueSize: int({ min: 0 }).default(1024),
     tasksPerThread: int({ min: 1, max: 1024 }).default(1),
     maxHeapMb: int({ min: 16, max: 65536 }).default(1024),
+    youngHeapMb: int({ min: 2, max: 1024 }).default(6),
     killAfterMs: durationMs({ min: 0 }).default(1000),
   },
   globaldb: {

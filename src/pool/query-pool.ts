@@ -21,6 +21,8 @@ export interface QueryPoolOptions {
   killAfterMs: number;
   /** Heap limit of each pool thread: a work that exceeds it fails its call, not the process. */
   maxHeapMb: number;
+  /** Young-generation size of each pool thread (see [pool] young_heap_mb). */
+  youngHeapMb: number;
   works: WorkSpec[];
 }
 
@@ -53,7 +55,7 @@ export class QueryPool {
       // Threads own network clients (remote sources): with 'sync' an idle thread
       // blocks in Atomics.wait and its reconnect timers and sockets never run.
       atomics: 'async',
-      resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb },
+      resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb, maxYoungGenerationSizeMb: options.youngHeapMb },
       workerData,
     });
     this.pool.on('message', (m: unknown) => {

@@ -46,6 +46,7 @@ export async function startEngine(
       logLevel: config.log.level,
       killAfterMs: config.pool.killAfterMs,
       maxHeapMb: config.pool.maxHeapMb,
+      youngHeapMb: config.pool.youngHeapMb,
       works,
     }),
     version: packageVersion(),
