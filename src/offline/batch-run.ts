@@ -93,7 +93,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
         await writer.put(n, null);
       }
     }
-    progress.update(answered + failed, failed);
+    progress.update(answered + failed, failed, skipped);
   };
   const flush = async (): Promise<void> => {
     if (chunk.length === 0) return;
