@@ -51,7 +51,7 @@ export async function ctlCommand(argv: string[]): Promise<void> {
     }
     const reply =
       action === 'update-global' ? await client.updateGlobal(tables) : action === 'update-work' ? await client.updateWork() : await client.updateDb();
-    process.stdout.write(updateSummary(reply));
+    process.stdout.write(updateSummary(reply, action === 'update-work' ? 'pool generation' : 'generation'));
   } catch (e) {
     throw new Error(`${action} failed: ${describeError(e)}`);
   } finally {
@@ -66,7 +66,8 @@ function controlToken(flag: string | undefined, configDir: string): string | und
   return existsSync(saved) ? readFileSync(saved, 'utf8').trim() : undefined;
 }
 
-function updateSummary(r: UpdateReply): string {
+/** UpdateWork counts pool generations, the others the global tables' generations (ctl status shows both). */
+function updateSummary(r: UpdateReply, counter: string): string {
   const lines = r.changed.map((c) => `  ${c}`);
-  return `generation ${r.old_generation} -> ${r.new_generation} in ${r.total_ms.toFixed(0)} ms (load ${r.load_ms.toFixed(0)} ms, swap ${r.swap_ms.toFixed(0)} ms)\n${lines.join('\n')}${lines.length ? '\n' : ''}`;
+  return `${counter} ${r.old_generation} -> ${r.new_generation} in ${r.total_ms.toFixed(0)} ms (load ${r.load_ms.toFixed(0)} ms, swap ${r.swap_ms.toFixed(0)} ms)\n${lines.join('\n')}${lines.length ? '\n' : ''}`;
 }

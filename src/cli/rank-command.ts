@@ -15,7 +15,7 @@ Usage: rankd rank --target TARGET --json JSON|@FILE [options]
   --balancer NAME   ${BALANCERS.join(', ')} (default round_robin)
   --deadline-ms N   deadline of the call (default 5000)
 
-The reply goes to stdout as JSON (64-bit ids as strings); a failure is one line on stderr, exit code 1.
+The reply goes to stdout as JSON (ids as numbers, as strings above 2^53); a failure is one line on stderr, exit code 1.
 
 Example:
   rankd rank --target 127.0.0.1:21345 --json '{"userId":"42","topK":2,"candidates":[

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startRankd } from '../server/rankd-server.js';
+import { type RankdServer, startRankd } from '../server/rankd-server.js';
 
 export const serveHelp = `rankd serve — run the ranking server
 
@@ -18,13 +18,17 @@ Example:
 
 export async function serveCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { config: { type: 'string', default: 'config' } }, strict: true });
-  const server = await startRankd(path.resolve(values.config!));
+  let controller: RankdServer['controller'] | undefined;
+  // Installed before startup, which reads the config and tables anyway: a
+  // SIGHUP then (a log rotation, a deploy script) must not kill the server.
   process.on('SIGHUP', () => {
-    server.controller
-      .updateWork()
-      .then(() => server.controller.updateGlobal([]))
+    controller
+      ?.updateWork()
+      .then(() => controller!.updateGlobal([]))
       .catch(() => {}); // refusals are logged by the controller; the server keeps its state
   });
+  const server = await startRankd(path.resolve(values.config!));
+  controller = server.controller;
   let stopping = false;
   const stop = () => {
     if (stopping) return;

@@ -19,17 +19,11 @@
  * here; servers are first contacted by the first read.
  */
 import { SOURCE_TYPES, type HttpAuth, type ServerAddress, type SourceSpec, type SourceType, type ValueFormat } from '../remote/source-spec.js';
-import { ProblemList } from './config-error.js';
-import { readIniFile } from './ini-file.js';
-import { listedNames } from './listed-names.js';
-import { BadValue, bool, charCode, durationMs, Field, int, list, oneOf, readSection, reportUnknownSections, string, type ReadContext } from './schema.js';
+import { hasListedSection, readListedFile } from './listed-names.js';
+import { BadValue, bool, durationMs, Field, int, list, oneOf, readSection, string, type ReadContext } from './schema.js';
 
 const INFO_SECTION = 'DB_INFO';
 
-const infoSchema = {
-  splitChar: charCode().key('DBS_SPLIT_CHAR').default(','),
-  names: string().key('DBS_NAME').default(''),
-};
 
 /** A separator as written: the characters, \t or \s, or a decimal character code (lab_common_so's way). */
 function separator(): Field<string> {
@@ -116,12 +110,8 @@ const RESERVED_NAMES = ['fetch'];
 
 /** Reads db_config.ini into the sources it declares, in DBS_NAME order; throws ConfigError naming every problem. */
 export function readDbConfig(file: string, env: NodeJS.ProcessEnv = process.env): SourceSpec[] {
-  const problems = new ProblemList();
-  const ini = readIniFile(file, problems);
-  const context: ReadContext = { ini, env, problems };
-  const info = readSection(context, INFO_SECTION, infoSchema);
-  const names = listedNames(context, { section: INFO_SECTION, key: 'DBS_NAME' }, info.names ?? '', info.splitChar ?? ',');
-  reportUnknownSections(context, [INFO_SECTION, ...names]);
+  const { context, names } = readListedFile(file, env, INFO_SECTION);
+  const { ini, problems } = context;
 
   const specs: SourceSpec[] = [];
   for (const name of names) {
@@ -130,10 +120,7 @@ export function readDbConfig(file: string, env: NodeJS.ProcessEnv = process.env)
       problems.add({ file: ini.file, section: INFO_SECTION, key: 'DBS_NAME', message: `${JSON.stringify(name)} ${why}: it becomes ctx.remote.<name>` });
       continue;
     }
-    if (!ini.sections.has(name)) {
-      problems.add({ file: ini.file, section: name, message: `listed in [${INFO_SECTION}] DBS_NAME but the file has no such section` });
-      continue;
-    }
+    if (!hasListedSection(context, INFO_SECTION, name)) continue;
     const spec = new SourceSection(context, name).read();
     if (spec !== undefined) specs.push(spec);
   }

@@ -16,17 +16,10 @@
  * data files when it loads them.
  */
 import type { TableKind, TableSpec } from '../../globaldb/table.js';
-import { ProblemList } from './config-error.js';
-import { readIniFile } from './ini-file.js';
-import { listedNames } from './listed-names.js';
-import { BadValue, charCode, int, oneOf, path, readSection, reportUnknownSections, string, type ReadContext } from './schema.js';
+import { hasListedSection, readListedFile } from './listed-names.js';
+import { BadValue, charCode, int, oneOf, path, readSection } from './schema.js';
 
 const INFO_SECTION = 'GLOBAL_DB_INFO';
-
-const infoSchema = {
-  splitChar: charCode().key('DBS_SPLIT_CHAR').default(','),
-  names: string().key('DBS_NAME').default(''),
-};
 
 const tableSchema = {
   id: int({ min: 0 }).key('DB_ID').optional(),
@@ -48,19 +41,12 @@ function asciiOnly(char: string): string {
 
 /** Reads global_db_config.ini into the tables it declares, in DBS_NAME order; throws ConfigError. */
 export function readGlobalDbConfig(file: string, env: NodeJS.ProcessEnv = process.env): TableSpec[] {
-  const problems = new ProblemList();
-  const ini = readIniFile(file, problems);
-  const context: ReadContext = { ini, env, problems };
-  const info = readSection(context, INFO_SECTION, infoSchema);
-  const names = listedNames(context, { section: INFO_SECTION, key: 'DBS_NAME' }, info.names ?? '', info.splitChar ?? ',');
-  reportUnknownSections(context, [INFO_SECTION, ...names]);
+  const { context, names } = readListedFile(file, env, INFO_SECTION);
+  const { ini, problems } = context;
 
   const tables: TableSpec[] = [];
   for (const name of names) {
-    if (!ini.sections.has(name)) {
-      problems.add({ file: ini.file, section: name, message: `listed in [${INFO_SECTION}] DBS_NAME but the file has no such section` });
-      continue;
-    }
+    if (!hasListedSection(context, INFO_SECTION, name)) continue;
     const table = readSection(context, name, tableSchema);
     // Without a valid DB_TYPE that is already reported; FORMAT cannot be judged against it.
     if (table.format !== undefined && table.kind !== undefined && table.kind !== 'weights') {

@@ -86,7 +86,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
       errors?.write(`${JSON.stringify({ key: batch.keys[f.index], code: status[f.code], message: f.message })}\n`);
     }
     await writer.put(n, reply.output);
-    progress.update(answered + failed, failed);
+    progress.update(answered + failed, failed, skipped);
   };
   const flush = async (): Promise<void> => {
     if (keys.length === 0) return;

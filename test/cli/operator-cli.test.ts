@@ -48,6 +48,14 @@ describe('rankd ctl', () => {
     expect(r.stdout).toMatch(/blacklist: \d+ entries/);
   });
 
+  it('update-work names the pool generation it moved, not the tables\' one', async () => {
+    const before = await rankd.control.status();
+    const r = await cli(['ctl', 'update-work', ...control(), '--token', 'test-token']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^pool generation ${before.pool_generation} -> ${before.pool_generation + 1} in \\d+ ms`));
+    expect(r.stdout).toMatch(/work rank: reloaded/);
+  });
+
   it('a wrong token or a user mistake is one line on stderr and a non-zero exit', async () => {
     for (const args of [
       ['ctl', 'status', ...control(), '--token', 'wrong'],

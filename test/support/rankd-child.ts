@@ -22,8 +22,8 @@ export interface ExtraWork {
 }
 
 export interface RankdChildOptions {
-  /** Works added to work_config.ini, by api. */
-  works?: Record<string, ExtraWork>;
+  /** Works added to work_config.ini, by api; a function gets the server's query address. */
+  works?: Record<string, ExtraWork> | ((queryAddress: string) => Record<string, ExtraWork>);
   /** rankd.ini keys set over the defaults (loopback, free ports, 2 threads, admin on). */
   ini?: IniSections;
   /**
@@ -62,10 +62,12 @@ export interface RankdChild {
 export function startRankdChild(options: RankdChildOptions = {}): Promise<RankdChild> {
   return retryWhileExitingEarly(async () => {
     const [queryPort, controlPort, adminPort] = (await freePorts(3)) as [number, number, number];
+    const queryAddress = `127.0.0.1:${queryPort}`;
     const { root, configDir } = copyConfig((dir) => {
       rmSync(path.join(dir, 'db_config.ini'), { force: true });
       writeRankdIni(dir, queryPort, controlPort, adminPort, options.ini ?? {});
-      addWorks(dir, options.works ?? {});
+      const { works = {} } = options;
+      addWorks(dir, typeof works === 'function' ? works(queryAddress) : works);
       options.prepare?.(dir);
     });
     const forgetRoot = onExit(() => rmSync(root, { recursive: true, force: true }));
@@ -73,7 +75,6 @@ export function startRankdChild(options: RankdChildOptions = {}): Promise<RankdC
       rmSync(root, { recursive: true, force: true });
       forgetRoot();
     };
-    const queryAddress = `127.0.0.1:${queryPort}`;
     const daemon = new Daemon({
       name: `rankd ${queryAddress}`,
       command: process.execPath,
