@@ -19,6 +19,8 @@ export const SLOW_HOLD_MS = 20;
 export function startSoakServer(): Promise<RankdChild> {
   return startRankdChild({
     ini: { pool: { threads: 4 }, log: { level: 'warn' } },
+    // The allocator settings the start command (scripts/start.sh) serves with.
+    env: { ...process.env, MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' },
     works: { slow: { module: faultWork('probe'), params: { hold_ms: SLOW_HOLD_MS } } },
     prepare: (dir) => {
       const lines: string[] = [];

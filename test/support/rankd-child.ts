@@ -32,6 +32,8 @@ export interface RankdChildOptions {
    * sources unless this writes one.
    */
   prepare?: (configDir: string) => void;
+  /** Environment of the server process (default: this process's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RankdChild {
@@ -79,6 +81,7 @@ export function startRankdChild(options: RankdChildOptions = {}): Promise<RankdC
       name: `rankd ${queryAddress}`,
       command: process.execPath,
       args: () => [RANKD_BIN, 'serve', '--config', configDir],
+      env: options.env,
       // The query port opens once the tables and the pool are up.
       ready: async () => (await tcpExchange({ port: queryPort, send: '', complete: () => true, timeoutMs: 500 })) !== undefined,
       readyTimeoutMs: 60_000,
