@@ -109,6 +109,7 @@ export async function startRankd(configDir: string, override: ConfigOverride = (
       async stop() {
         state.draining = true;
         for (const name of HEALTH_SERVICES) health.setStatus(name, 'NOT_SERVING');
+        log('rankd stopping: health NOT_SERVING; calls taken are answered first', { drainMs: registration !== undefined ? discovery!.drainMs : 0 });
         if (registration !== undefined) {
           await registration.deregister();
           await new Promise((resolve) => setTimeout(resolve, discovery!.drainMs));
@@ -117,6 +118,7 @@ export async function startRankd(configDir: string, override: ConfigOverride = (
         await engine.stop();
         registration?.close();
         await admin?.close();
+        log('rankd stopped', {});
       },
     };
   } catch (e) {

@@ -60,6 +60,8 @@ describe('losing a server under load', () => {
 
     expect(load.failed).toEqual([]);
     expect(exit).toBe('exited with code 0');
+    // The operator sees the whole shutdown in the log, in order.
+    expect(leaving.output).toMatch(/"rankd stopping[^"]*"[\s\S]*"deregistering from etcd"[\s\S]*"rankd stopped"/);
     const deletion = events!.deletion(leaving.key, stoppedAt);
     expect(deletion, 'key deleted').toBeDefined();
     // Sent, not served: on a busy machine the server itself may run a call late.
