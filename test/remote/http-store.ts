@@ -4,7 +4,7 @@
  * records what it received and can hold answers until released.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../support/free-port.js';
 
 export interface ReceivedRequest {
   method: string;
@@ -88,7 +88,6 @@ export async function startHttpStore(): Promise<HttpStore> {
       else respond();
     });
   });
-  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
-  store.port = (server.address() as AddressInfo).port;
+  store.port = await listenOnLoopback(server);
   return store;
 }

@@ -1,4 +1,5 @@
 import { createServer, type Socket } from 'node:net';
+import { listenOnLoopback } from '../support/free-port.js';
 
 export interface SilentServer {
   port: number;
@@ -18,14 +19,9 @@ export async function startSilentServer(): Promise<SilentServer> {
     socket.on('close', () => sockets.delete(socket));
     socket.resume(); // Read and drop whatever arrives.
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port: 0 }, () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  const port = await listenOnLoopback(server);
   return {
-    port: address.port,
+    port,
     get accepted() {
       return accepted;
     },

@@ -1,4 +1,5 @@
 import { connect, createServer, type Socket } from 'node:net';
+import { listenOnLoopback } from './free-port.js';
 
 export interface DelayProxy {
   /** The proxy's port on 127.0.0.1: point clients here instead of at the target. */
@@ -36,14 +37,9 @@ export async function startDelayProxy(target: { host?: string; port: number }, d
     forward(client, upstream, () => state.delayMs);
     forward(upstream, client, () => state.delayMs);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port: 0 }, () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('the delay proxy has no TCP address');
+  const port = await listenOnLoopback(server);
   return {
-    port: address.port,
+    port,
     get delayMs() {
       return state.delayMs;
     },

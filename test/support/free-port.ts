@@ -8,13 +8,24 @@ import { createServer, type Server } from 'node:net';
  */
 export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(Array.from({ length: count }, listenOnAnyPort));
-  const ports = servers.map((server) => {
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error(`unexpected listen address ${String(address)}`);
-    return address.port;
-  });
+  const ports = servers.map(portOf);
   await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
   return ports;
+}
+
+/** Starts `server` listening on 127.0.0.1, on a port the OS picks; resolves with that port. */
+export async function listenOnLoopback(server: Server): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: '127.0.0.1', port: 0 }, () => resolve());
+  });
+  return portOf(server);
+}
+
+function portOf(server: Server): number {
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error(`unexpected listen address ${String(address)}`);
+  return address.port;
 }
 
 export async function freePort(): Promise<number> {
