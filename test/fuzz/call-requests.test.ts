@@ -1,11 +1,10 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RankdFixture, startRankdFixture } from '../support/rankd-fixture.js';
+import { describe, expect, it } from 'vitest';
 import { anyBody, nearJson, notAnObject, rankBody } from './support/call-bodies.js';
 import { BAD_REQUEST_DEADLINE_MS, settle } from './support/call-outcome.js';
 import { expectCallAnswer } from './support/call-verdict.js';
 import { FUZZ_BUDGET, NETWORK_TEST_TIMEOUT_MS, networkFuzzParams } from './support/fuzz-budget.js';
-import { expectServing, fixtureUnderTest, type ReferenceReplies, type ServerUnderTest, takeReferenceReplies } from './support/reference-requests.js';
+import { expectServing, useFuzzedFixture } from './support/reference-requests.js';
 
 /**
  * Call over the network with random JSON text, a batch at once per case,
@@ -15,27 +14,16 @@ import { expectServing, fixtureUnderTest, type ReferenceReplies, type ServerUnde
  * and after each batch the server still gives the reference replies.
  */
 
-let rankd: RankdFixture;
-let server: ServerUnderTest;
-let references: ReferenceReplies;
-
-beforeAll(async () => {
-  rankd = await startRankdFixture();
-  server = fixtureUnderTest(rankd);
-  references = await takeReferenceReplies(server);
-});
-afterAll(async () => {
-  await rankd?.stop();
-});
+const fuzzed = useFuzzedFixture();
 
 async function fuzzBatches(property: 'call: random text' | 'call: random JSON bodies', texts: fc.Arbitrary<string>) {
   const count = { served: 0, refused: 0 };
   const batch = fc.array(texts, { minLength: FUZZ_BUDGET[property].perRun, maxLength: FUZZ_BUDGET[property].perRun });
   await fc.assert(
     fc.asyncProperty(batch, async (all) => {
-      const outcomes = await Promise.all(all.map((text) => settle(rankd.rank.call(text, BAD_REQUEST_DEADLINE_MS))));
+      const outcomes = await Promise.all(all.map((text) => settle(fuzzed.rankd.rank.call(text, BAD_REQUEST_DEADLINE_MS))));
       all.forEach((text, i) => count[expectCallAnswer(outcomes[i]!, text)]++);
-      await expectServing(server, references);
+      await expectServing(fuzzed.server, fuzzed.references);
     }),
     networkFuzzParams(property),
   );

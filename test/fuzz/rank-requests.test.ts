@@ -1,11 +1,10 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RankdFixture, startRankdFixture } from '../support/rankd-fixture.js';
+import { describe, expect, it } from 'vitest';
 import { BAD_REQUEST_DEADLINE_MS, expectRefusedWith, settle } from './support/call-outcome.js';
 import { FUZZ_BUDGET, NETWORK_TEST_TIMEOUT_MS, networkFuzzParams } from './support/fuzz-budget.js';
 import { mutatedRequest, randomBytes, refusedRankRequest } from './support/rank-mutations.js';
 import { expectRankAnswer } from './support/rank-verdict.js';
-import { expectServing, fixtureUnderTest, type ReferenceReplies, type ServerUnderTest, takeReferenceReplies } from './support/reference-requests.js';
+import { expectServing, useFuzzedFixture } from './support/reference-requests.js';
 
 /**
  * Rank over the network with random and mutated protobuf bytes, a batch of
@@ -15,22 +14,10 @@ import { expectServing, fixtureUnderTest, type ReferenceReplies, type ServerUnde
  * server still gives the reference replies with all its pool threads.
  */
 
-let rankd: RankdFixture;
-let server: ServerUnderTest;
-let references: ReferenceReplies;
-let maxCandidates: number;
+const fuzzed = useFuzzedFixture();
+const maxCandidates = () => fuzzed.rankd.server.config.server.maxCandidates;
 
-beforeAll(async () => {
-  rankd = await startRankdFixture();
-  server = fixtureUnderTest(rankd);
-  maxCandidates = rankd.server.config.server.maxCandidates;
-  references = await takeReferenceReplies(server);
-});
-afterAll(async () => {
-  await rankd?.stop();
-});
-
-const send = (bytes: Uint8Array) => settle(rankd.rank.rankBytes(bytes, BAD_REQUEST_DEADLINE_MS));
+const send = (bytes: Uint8Array) => settle(fuzzed.rankd.rank.rankBytes(bytes, BAD_REQUEST_DEADLINE_MS));
 
 /** Sends batches of `requests`; returns how many were served and refused. */
 async function fuzzBatches(property: 'rank: random bytes' | 'rank: mutated valid requests', requests: fc.Arbitrary<Uint8Array>) {
@@ -39,8 +26,8 @@ async function fuzzBatches(property: 'rank: random bytes' | 'rank: mutated valid
   await fc.assert(
     fc.asyncProperty(batch, async (all) => {
       const outcomes = await Promise.all(all.map(send));
-      all.forEach((bytes, i) => count[expectRankAnswer(outcomes[i]!, bytes, maxCandidates)]++);
-      await expectServing(server, references);
+      all.forEach((bytes, i) => count[expectRankAnswer(outcomes[i]!, bytes, maxCandidates())]++);
+      await expectServing(fuzzed.server, fuzzed.references);
     }),
     networkFuzzParams(property),
   );
@@ -61,12 +48,12 @@ describe('Rank with bad bytes: answered as the decoder says, and the server keep
 
   it('valid requests with a field that must make them refused, with that status and message', async () => {
     const property = 'rank: mutations that must be refused';
-    const batch = fc.array(refusedRankRequest(maxCandidates), { minLength: FUZZ_BUDGET[property].perRun, maxLength: FUZZ_BUDGET[property].perRun });
+    const batch = fc.array(refusedRankRequest(maxCandidates()), { minLength: FUZZ_BUDGET[property].perRun, maxLength: FUZZ_BUDGET[property].perRun });
     await fc.assert(
       fc.asyncProperty(batch, async (all) => {
         const outcomes = await Promise.all(all.map((r) => send(r.bytes)));
         all.forEach((r, i) => expectRefusedWith(outcomes[i]!, r.what, r.code, r.message));
-        await expectServing(server, references);
+        await expectServing(fuzzed.server, fuzzed.references);
       }),
       networkFuzzParams(property),
     );

@@ -1,17 +1,9 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RankdFixture, startRankdFixture } from '../support/rankd-fixture.js';
+import { describe, expect, it } from 'vitest';
 import { type FuzzRequest, fuzzRequest, fuzzRequestOf } from './support/bad-requests.js';
 import { settle } from './support/call-outcome.js';
 import { FUZZ_BUDGET, NETWORK_TEST_TIMEOUT_MS, networkFuzzParams } from './support/fuzz-budget.js';
-import {
-  expectServing,
-  fixtureUnderTest,
-  REFERENCE_REQUESTS,
-  type ReferenceReplies,
-  type ServerUnderTest,
-  takeReferenceReplies,
-} from './support/reference-requests.js';
+import { expectServing, REFERENCE_REQUESTS, useFuzzedFixture } from './support/reference-requests.js';
 
 /**
  * Valid requests are unaffected by bad ones around them: each case sends a
@@ -21,18 +13,7 @@ import {
  * says).
  */
 
-let rankd: RankdFixture;
-let server: ServerUnderTest;
-let references: ReferenceReplies;
-
-beforeAll(async () => {
-  rankd = await startRankdFixture();
-  server = fixtureUnderTest(rankd);
-  references = await takeReferenceReplies(server);
-});
-afterAll(async () => {
-  await rankd?.stop();
-});
+const fuzzed = useFuzzedFixture();
 
 /** A reference request as one of the batch: its reply must be the reference reply. */
 function referenceRequest(index: number): FuzzRequest {
@@ -42,7 +23,7 @@ function referenceRequest(index: number): FuzzRequest {
     (s) => settle(r.send(s, 10_000)),
     (outcome) => {
       if (!outcome.ok) throw new Error(`reference ${r.name} failed amid bad requests: ${outcome.code} ${outcome.details}`);
-      expect(outcome.value, r.name).toEqual(references.get(r.name));
+      expect(outcome.value, r.name).toEqual(fuzzed.references.get(r.name));
     },
   );
 }
@@ -52,7 +33,7 @@ describe('valid requests amid bad ones', () => {
     const property = 'valid replies amid bad requests';
     const size = FUZZ_BUDGET[property].perRun;
     const valid = REFERENCE_REQUESTS.length * 2;
-    const limits = { maxCandidates: rankd.server.config.server.maxCandidates, maxMessageBytes: rankd.server.config.server.maxMessageBytes };
+    const limits = { maxCandidates: fuzzed.rankd.server.config.server.maxCandidates, maxMessageBytes: fuzzed.rankd.server.config.server.maxMessageBytes };
     const batch = fc
       .tuple(fc.array(fuzzRequest(limits), { minLength: size - valid, maxLength: size - valid }), fc.array(fc.nat(), { minLength: valid, maxLength: valid }))
       .map(([bad, places]) => {
@@ -62,9 +43,9 @@ describe('valid requests amid bad ones', () => {
       });
     await fc.assert(
       fc.asyncProperty(batch, async (all) => {
-        const outcomes = await Promise.all(all.map((r) => r.send(server)));
+        const outcomes = await Promise.all(all.map((r) => r.send(fuzzed.server)));
         all.forEach((r, i) => r.check(outcomes[i]!));
-        await expectServing(server, references);
+        await expectServing(fuzzed.server, fuzzed.references);
       }),
       networkFuzzParams(property),
     );

@@ -1,7 +1,7 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { RankRequestInput } from '../../../src/rpc/rank-request.js';
 import type { controlClient, rankClient } from '../../support/rankd-client.js';
-import type { RankdFixture } from '../../support/rankd-fixture.js';
+import { type RankdFixture, startRankdFixture } from '../../support/rankd-fixture.js';
 
 /**
  * Valid requests whose replies are taken once, before any fuzzing, and
@@ -36,6 +36,27 @@ export interface ServerUnderTest {
 
 export function fixtureUnderTest(rankd: RankdFixture): ServerUnderTest {
   return { rank: rankd.rank, control: rankd.control, threads: rankd.server.config.pool.threads };
+}
+
+/** A fuzz file's server: a fixture started before its tests, with the reference replies taken, and stopped after. */
+export interface FuzzedFixture {
+  rankd: RankdFixture;
+  server: ServerUnderTest;
+  references: ReferenceReplies;
+}
+
+/** Registers the hooks that start and stop a fuzz file's fixture; its fields are set once the tests run. */
+export function useFuzzedFixture(): FuzzedFixture {
+  const fixture = {} as FuzzedFixture;
+  beforeAll(async () => {
+    fixture.rankd = await startRankdFixture();
+    fixture.server = fixtureUnderTest(fixture.rankd);
+    fixture.references = await takeReferenceReplies(fixture.server);
+  });
+  afterAll(async () => {
+    await fixture.rankd?.stop();
+  });
+  return fixture;
 }
 
 export interface ReferenceRequest {
