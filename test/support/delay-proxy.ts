@@ -1,5 +1,5 @@
-import { connect, createServer, type Socket } from 'node:net';
-import { listenOnLoopback } from './free-port.js';
+import { connect, type Socket } from 'node:net';
+import { startLoopbackServer } from './loopback-server.js';
 
 export interface DelayProxy {
   /** The proxy's port on 127.0.0.1: point clients here instead of at the target. */
@@ -19,15 +19,11 @@ export interface DelayProxy {
  * on the client side too.
  */
 export async function startDelayProxy(target: { host?: string; port: number }, delayMs = 0): Promise<DelayProxy> {
-  const sockets = new Set<Socket>();
-  let accepted = 0;
   const state = { delayMs };
-  const server = createServer((client) => {
-    accepted++;
+  const server = await startLoopbackServer((client, track) => {
     const upstream = connect({ host: target.host ?? '127.0.0.1', port: target.port });
+    track(upstream);
     for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
       // Either side failing ends both: the other side sees a dropped connection, as it would with no proxy.
       socket.on('error', () => {
         client.destroy();
@@ -37,9 +33,8 @@ export async function startDelayProxy(target: { host?: string; port: number }, d
     forward(client, upstream, () => state.delayMs);
     forward(upstream, client, () => state.delayMs);
   });
-  const port = await listenOnLoopback(server);
   return {
-    port,
+    port: server.port,
     get delayMs() {
       return state.delayMs;
     },
@@ -47,13 +42,9 @@ export async function startDelayProxy(target: { host?: string; port: number }, d
       state.delayMs = ms;
     },
     get accepted() {
-      return accepted;
+      return server.accepted;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }
 
