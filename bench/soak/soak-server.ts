@@ -14,13 +14,13 @@ export const SLOW_HOLD_MS = 20;
  * A rankd child process for the soak: the shipped config/ plus a 1M-entry
  * map to swap, and a slow api ("slow": the probe test work awaiting 20 ms).
  * Four pool threads on this 2-core machine, so calls of the slow api (each
- * holds a thread while it waits) leave threads for the others.
+ * holds a thread while it waits) leave threads for the others. It inherits
+ * the allocator settings of the start command: scripts/bench.sh sets them
+ * (scripts/server-env.sh).
  */
 export function startSoakServer(): Promise<RankdChild> {
   return startRankdChild({
     ini: { pool: { threads: 4 }, log: { level: 'warn' } },
-    // The allocator settings the start command (scripts/start.sh) serves with.
-    env: { ...process.env, MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' },
     works: { slow: { module: faultWork('probe'), params: { hold_ms: SLOW_HOLD_MS } } },
     prepare: (dir) => {
       const lines: string[] = [];
