@@ -222,7 +222,7 @@ function summary(results: LoadResult[]) {
 }
 
 async function main(): Promise<void> {
-  const [queryPort, controlPort, naivePort] = [await freePort(), await freePort(), await freePort()];
+  const [queryPort, controlPort, naivePort, echoPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const configDir = prepareConfig(queryPort, controlPort);
   const reqs = requests();
   const rows: string[] = [];
@@ -249,6 +249,21 @@ async function main(): Promise<void> {
       if (s.rps > naiveBest.rps) Object.assign(naiveBest, { rps: s.rps, p99: s.p99, c });
     }
     await stopChild(naive);
+
+    // The floor under any grpc-js server here: one that does nothing, on the same load.
+    const echo = await startChild([path.join(packageRoot, 'dist/bench/engine/echo-server.js'), String(echoPort)], /ready/);
+    let floorUs = Number.POSITIVE_INFINITY;
+    for (const c of CONCURRENCY) {
+      const m = await measure(`127.0.0.1:${echoPort}`, echo, reqs, c);
+      const s = summary(m.results);
+      if (s.firstError) rows.push(`  first error: ${s.firstError}`);
+      rows.push(`grpc-js doing nothing, c=${String(c).padEnd(3)}    ${s.rps.toFixed(0).padStart(8)} req/s  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms  ${cpuNote(m)}`);
+      floorUs = Math.min(floorUs, m.serverCpuUs + m.loadCpuUs);
+    }
+    await stopChild(echo);
+    // Two cores' worth of calls each costing at least the floor plus the inline work.
+    const bound = 2e6 / (floorUs + 1e6 / inline);
+    rows.push(`bound: 2 cores ÷ (${floorUs.toFixed(0)} µs floor + ${(1e6 / inline).toFixed(0)} µs inline) = ${bound.toFixed(0)} req/s`);
 
     const rankd = await startChild([path.join(packageRoot, 'bin/rankd.js'), 'serve', '--config', configDir], /rankd serving/);
     let best = { rps: 0, p50: 0, p99: 0, c: 0, failed: 0 };
@@ -300,6 +315,8 @@ async function main(): Promise<void> {
       p99_ms: Number(best.p99.toFixed(2)),
       vs_naive: Number((best.rps / naiveBest.rps).toFixed(2)),
       vs_ceiling: Number((best.rps / (2 * inline)).toFixed(2)),
+      // The most vs_ceiling any grpc-js server could reach on this machine with this load generator.
+      bound_vs_ceiling: Number((bound / (2 * inline)).toFixed(2)),
       swap_p99_vs_steady: Number((sw.p99 / st.p99).toFixed(2)),
       failed,
     };
