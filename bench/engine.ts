@@ -25,6 +25,7 @@ import { encodeRankRequest } from '../src/rpc/rank-request.js';
 import { freePort } from '../test/support/free-port.js';
 import { controlClient } from '../test/support/rankd-client.js';
 import { median, rankLoadClient, runLoad, type LoadResult } from './engine/rank-load.js';
+import { serverNodeFlags } from './server-node-flags.js';
 
 const quick = process.argv.includes('--quick');
 const RUNS = quick ? 3 : 5;
@@ -126,8 +127,9 @@ async function inlineRate(configDir: string, reqs: Buffer[]): Promise<number> {
   return median(rates);
 }
 
+/** A server process, run with the start command's node flags (and, inherited, its allocator environment). */
 async function startChild(args: string[], ready: RegExp): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...serverNodeFlags(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let seen = '';
   await new Promise<void>((resolve, reject) => {
     const look = (chunk: Buffer) => {

@@ -3,4 +3,6 @@
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 source scripts/server-env.sh
-exec node bin/rankd.js serve --config config "$@"
+# RANKD_NODE_FLAGS is a list of flags: split on spaces on purpose.
+# shellcheck disable=SC2086
+exec node $RANKD_NODE_FLAGS bin/rankd.js serve --config config "$@"

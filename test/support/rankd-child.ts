@@ -34,6 +34,8 @@ export interface RankdChildOptions {
   prepare?: (configDir: string) => void;
   /** Environment of the server process (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /** Flags for node itself, before the script (default: none). */
+  nodeFlags?: string[];
 }
 
 export interface RankdChild {
@@ -80,7 +82,7 @@ export function startRankdChild(options: RankdChildOptions = {}): Promise<RankdC
     const daemon = new Daemon({
       name: `rankd ${queryAddress}`,
       command: process.execPath,
-      args: () => [RANKD_BIN, 'serve', '--config', configDir],
+      args: () => [...(options.nodeFlags ?? []), RANKD_BIN, 'serve', '--config', configDir],
       env: options.env,
       // The query port opens once the tables and the pool are up.
       ready: async () => (await tcpExchange({ port: queryPort, send: '', complete: () => true, timeoutMs: 500 })) !== undefined,
