@@ -130,7 +130,7 @@ const rankdIniSchema: FileSchema<RankdIniSections> = {
       .default(0)
       .map((threads) => (threads === 0 ? availableParallelism() : threads)),
     queueSize: int({ min: 0 }).default(1024),
-    tasksPerThread: int({ min: 1, max: 1024 }).default(1),
+    tasksPerThread: int({ min: 1, max: 1024 }).default(2),
     maxHeapMb: int({ min: 16, max: 65536 }).default(1024),
     youngHeapMb: int({ min: 2, max: 1024 }).default(6),
     killAfterMs: durationMs({ min: 0 }).default(1000),
