@@ -6,8 +6,12 @@
  * they do in production) at several concurrencies; the same work inline in
  * one thread with no RPC (decode → rank work → encode: the ceiling); a naive
  * single-threaded server (proto-loader objects, scoring on its main thread);
- * and rankd's p99 while UpdateGlobal of a 100k-entry table runs every 500 ms.
- * The load generator is this process; servers are child processes.
+ * a grpc-js server that answers without working (the floor every grpc-js
+ * server pays per call, which with the inline time bounds vs_ceiling); and
+ * rankd's p99 while UpdateGlobal of a 100k-entry table runs every 500 ms.
+ * The load generator is this process (gRPC over node:http2); servers are
+ * child processes, run with the start command's node flags and allocator
+ * settings (scripts/server-env.sh, via scripts/bench.sh).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
