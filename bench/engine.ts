@@ -227,6 +227,29 @@ function summary(results: LoadResult[]) {
   };
 }
 
+interface Point {
+  c: number;
+  m: Measured;
+  s: ReturnType<typeof summary>;
+}
+
+/** The server under load at each concurrency in turn: a row for each, and what was measured. */
+async function sweep(label: string, address: string, server: ChildProcess, reqs: Buffer[], rows: string[]): Promise<Point[]> {
+  const points: Point[] = [];
+  for (const c of CONCURRENCY) {
+    const m = await measure(address, server, reqs, c);
+    const s = summary(m.results);
+    if (s.firstError) rows.push(`  first error: ${s.firstError}`);
+    rows.push(`${`${label}, c=${c}`.padEnd(32)}${s.rps.toFixed(0).padStart(8)} req/s  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms  ${cpuNote(m)}`);
+    points.push({ c, m, s });
+  }
+  return points;
+}
+
+function fastest(points: Point[]): Point {
+  return points.reduce((a, b) => (b.s.rps > a.s.rps ? b : a));
+}
+
 async function main(): Promise<void> {
   const [queryPort, controlPort, naivePort, echoPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const configDir = prepareConfig(queryPort, controlPort);
@@ -246,42 +269,21 @@ async function main(): Promise<void> {
       ],
       /ready/,
     );
-    const naiveBest = { rps: 0, p99: 0, c: 0 };
-    for (const c of CONCURRENCY) {
-      const m = await measure(`127.0.0.1:${naivePort}`, naive, reqs, c);
-      const s = summary(m.results);
-      if (s.firstError) rows.push(`  first error: ${s.firstError}`);
-      rows.push(`naive server, c=${String(c).padEnd(3)}             ${s.rps.toFixed(0).padStart(8)} req/s  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms  ${cpuNote(m)}`);
-      if (s.rps > naiveBest.rps) Object.assign(naiveBest, { rps: s.rps, p99: s.p99, c });
-    }
+    const naiveBest = fastest(await sweep('naive server', `127.0.0.1:${naivePort}`, naive, reqs, rows)).s;
     await stopChild(naive);
 
     // The floor under any grpc-js server here: one that does nothing, on the same load.
     const echo = await startChild([path.join(packageRoot, 'dist/bench/engine/echo-server.js'), String(echoPort)], /ready/);
-    let floorUs = Number.POSITIVE_INFINITY;
-    for (const c of CONCURRENCY) {
-      const m = await measure(`127.0.0.1:${echoPort}`, echo, reqs, c);
-      const s = summary(m.results);
-      if (s.firstError) rows.push(`  first error: ${s.firstError}`);
-      rows.push(`grpc-js doing nothing, c=${String(c).padEnd(3)}    ${s.rps.toFixed(0).padStart(8)} req/s  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms  ${cpuNote(m)}`);
-      floorUs = Math.min(floorUs, m.serverCpuUs + m.loadCpuUs);
-    }
+    const floorUs = Math.min(...(await sweep('grpc-js doing nothing', `127.0.0.1:${echoPort}`, echo, reqs, rows)).map((p) => p.m.serverCpuUs + p.m.loadCpuUs));
     await stopChild(echo);
     // Two cores' worth of calls each costing at least the floor plus the inline work.
     const bound = 2e6 / (floorUs + 1e6 / inline);
     rows.push(`bound: 2 cores ÷ (${floorUs.toFixed(0)} µs floor + ${(1e6 / inline).toFixed(0)} µs inline) = ${bound.toFixed(0)} req/s`);
 
     const rankd = await startChild([path.join(packageRoot, 'bin/rankd.js'), 'serve', '--config', configDir], /rankd serving/);
-    let best = { rps: 0, p50: 0, p99: 0, c: 0, failed: 0 };
-    let failed = 0;
-    for (const c of CONCURRENCY) {
-      const m = await measure(`127.0.0.1:${queryPort}`, rankd, reqs, c);
-      const s = summary(m.results);
-      failed += s.failed;
-      if (s.firstError) rows.push(`  first error: ${s.firstError}`);
-      rows.push(`rankd, c=${String(c).padEnd(3)}                    ${s.rps.toFixed(0).padStart(8)} req/s  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms  ${cpuNote(m)}`);
-      if (s.rps > best.rps) best = { ...s, c };
-    }
+    const points = await sweep('rankd', `127.0.0.1:${queryPort}`, rankd, reqs, rows);
+    let failed = points.reduce((n, p) => n + p.s.failed, 0);
+    const { c: bestC, s: best } = fastest(points);
 
     // Steady and swapping runs alternate so drift on this shared machine hits both alike.
     const control = controlClient(`127.0.0.1:${controlPort}`, TOKEN);
@@ -290,7 +292,7 @@ async function main(): Promise<void> {
     const swapping: LoadResult[] = [];
     let swaps = 0;
     for (let r = 0; r < RUNS; r++) {
-      steady.push(await runLoad(client, reqs, best.c, SECONDS * 1000));
+      steady.push(await runLoad(client, reqs, bestC, SECONDS * 1000));
       let on = true;
       const swapper = (async () => {
         while (on) {
@@ -300,7 +302,7 @@ async function main(): Promise<void> {
           await new Promise((res) => setTimeout(res, Math.max(0, 500 - (performance.now() - t))));
         }
       })();
-      swapping.push(await runLoad(client, reqs, best.c, SECONDS * 1000));
+      swapping.push(await runLoad(client, reqs, bestC, SECONDS * 1000));
       on = false;
       await swapper;
     }
@@ -310,8 +312,8 @@ async function main(): Promise<void> {
     const st = summary(steady);
     const sw = summary(swapping);
     failed += st.failed + sw.failed;
-    rows.push(`rankd steady, c=${best.c}                ${st.rps.toFixed(0).padStart(8)} req/s  p99 ${st.p99.toFixed(2)} ms`);
-    rows.push(`rankd + UpdateGlobal/500ms, c=${best.c}  ${sw.rps.toFixed(0).padStart(8)} req/s  p99 ${sw.p99.toFixed(2)} ms  (${swaps} swaps)`);
+    rows.push(`rankd steady, c=${bestC}                ${st.rps.toFixed(0).padStart(8)} req/s  p99 ${st.p99.toFixed(2)} ms`);
+    rows.push(`rankd + UpdateGlobal/500ms, c=${bestC}  ${sw.rps.toFixed(0).padStart(8)} req/s  p99 ${sw.p99.toFixed(2)} ms  (${swaps} swaps)`);
 
     process.stdout.write(`bench:engine (${quick ? 'quick' : 'full'}; ${os.cpus().length} cores, ${os.cpus()[0]?.model}; medians of ${RUNS} × ${SECONDS}s)\n`);
     for (const r of rows) process.stdout.write(`  ${r}\n`);
