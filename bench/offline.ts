@@ -14,12 +14,13 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadTable } from '../globaldb/load-table.js';
 import type { TableImage } from '../globaldb/table.js';
 import { loadConfig } from '../src/config/load-config.js';
+import { countLines } from '../src/offline/count-lines.js';
 import { outputLine } from '../src/offline/key-batch.js';
 import { RequestTemplate } from '../src/offline/request-template.js';
 import { packageRoot } from '../src/package-root.js';
@@ -78,17 +79,9 @@ async function cliRun(configDir: string, keysFile: string, outFile: string): Pro
   const total = (performance.now() - started) / 1000;
   const done = /^done: (\d+) keys, 0 failed.* (\d+) keys\/s, wall ([\d.]+) s$/m.exec(stderr);
   if (code !== 0 || done === null || Number(done[1]) !== KEYS) throw new Error(`rankd run failed (exit ${code}):\n${stderr}`);
-  const lines = await countNewlines(outFile);
+  const lines = await countLines(outFile);
   if (lines !== KEYS) throw new Error(`rankd run wrote ${lines} lines for ${KEYS} keys`);
   return { rate: Number(done[2]), seconds: Number(done[3]), total };
-}
-
-async function countNewlines(file: string): Promise<number> {
-  let n = 0;
-  for await (const chunk of createReadStream(file)) {
-    for (let i = (chunk as Buffer).indexOf(10); i >= 0; i = (chunk as Buffer).indexOf(10, i + 1)) n++;
-  }
-  return n;
 }
 
 async function main(): Promise<void> {

@@ -6,6 +6,7 @@ import { loadConfig } from '../config/load-config.js';
 import { RequestError } from '../rpc/request-error.js';
 import { startEngine } from '../server/engine.js';
 import { BatchSize } from './batch-size.js';
+import { countLines } from './count-lines.js';
 import type { KeyBatch, KeyBatchReply } from './key-batch.js';
 import { OrderedWriter } from './ordered-writer.js';
 import { ProgressReport } from './progress-report.js';
@@ -136,10 +137,4 @@ function requestKey(line: string, lineNo: number): string {
     // The pool answers a line that is not JSON with INVALID_ARGUMENT, like the server.
   }
   return String(lineNo);
-}
-
-async function countLines(file: string): Promise<number> {
-  let n = 0;
-  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) if (line.trim() !== '') n++;
-  return n;
 }
