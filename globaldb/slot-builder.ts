@@ -110,7 +110,7 @@ function rebuildSlots(from: BuiltSlots): BuiltSlots {
  * new payload: the last one wins. Returns true when the id was new. Call
  * `copyHead` once all ids are in.
  */
-export function insertHalves(
+function insertHalves(
   slots: Uint32Array,
   stride: number,
   capacity: number,
@@ -151,7 +151,7 @@ export function insertHalves(
 }
 
 /** Writes a slot at word index w. */
-export function writeSlot(slots: Uint32Array, stride: number, w: number, lo: number, hi: number, payload: number): void {
+function writeSlot(slots: Uint32Array, stride: number, w: number, lo: number, hi: number, payload: number): void {
   slots[w] = lo;
   slots[w + 1] = hi;
   if (stride > 2) slots[w + 2] = payload;
