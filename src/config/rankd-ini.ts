@@ -31,6 +31,8 @@ export interface PoolSection {
   queueSize: number;
   /** Tasks one thread runs at once (they interleave at awaits, e.g. remote reads). */
   tasksPerThread: number;
+  /** Calls handed to a thread in one task when they queue up (see src/pool/call-batcher.ts). */
+  batchMax: number;
   /** Heap limit of each pool thread, MiB: a work that exceeds it fails its call and the thread is replaced. */
   maxHeapMb: number;
   /** Young-generation size of each pool thread, MiB (see config/rankd.ini). */
@@ -131,6 +133,7 @@ const rankdIniSchema: FileSchema<RankdIniSections> = {
       .map((threads) => (threads === 0 ? availableParallelism() : threads)),
     queueSize: int({ min: 0 }).default(1024),
     tasksPerThread: int({ min: 1, max: 1024 }).default(2),
+    batchMax: int({ min: 1, max: 1024 }).default(8),
     maxHeapMb: int({ min: 16, max: 65536 }).default(1024),
     youngHeapMb: int({ min: 2, max: 1024 }).default(6),
     killAfterMs: durationMs({ min: 0 }).default(1000),

@@ -5,10 +5,12 @@ import type { KeyBatch } from '../offline/key-batch.js';
 
 /** What the main thread hands a pool thread: request bytes, decoded there (DESIGN rule 1). */
 export interface PoolTask {
-  method: 'rank' | 'call' | 'ping' | 'call-batch';
+  method: 'rank' | 'call' | 'ping' | 'call-batch' | 'calls';
   /** Non-zero for tasks that may be killed when they overrun (see threadOfTask). */
   id?: number;
   bytes: Uint8Array;
+  /** For 'calls': rank and call tasks run together, answered in order (see CallBatcher). */
+  tasks?: PoolTask[];
   /** For 'call-batch': the offline runner's keys, answered as output lines. */
   batch?: KeyBatch;
   /** Epoch milliseconds. */

@@ -4,6 +4,7 @@ import { Piscina } from 'piscina';
 import type { WorkSpec } from '../config/work-spec.js';
 import type { KeyBatch, KeyBatchReply } from '../offline/key-batch.js';
 import { RequestError } from '../rpc/request-error.js';
+import { CallBatcher } from './call-batcher.js';
 import { threadOfTask } from './generation-control.js';
 import type { GenerationPublisher } from './generation-publisher.js';
 import { isThreadHello } from './generation-message.js';
@@ -15,6 +16,8 @@ export interface QueryPoolOptions {
   threads: number;
   queueSize: number;
   tasksPerThread: number;
+  /** Calls one task may carry (see CallBatcher). */
+  batchMax: number;
   runner: TaskRunnerOptions;
   logLevel: LogLevel;
   /** How long past its deadline a task may keep running before its thread is terminated. */
@@ -33,6 +36,7 @@ export interface QueryPoolOptions {
 export class QueryPool {
   private readonly pool: Piscina;
   private readonly control: Int32Array;
+  private readonly calls: CallBatcher;
   private nextTaskId = 0;
   private closing = false;
   /** Calls (and call batches) taken and not yet answered: close() waits for them. */
@@ -58,6 +62,7 @@ export class QueryPool {
       resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb, maxYoungGenerationSizeMb: options.youngHeapMb },
       workerData,
     });
+    this.calls = new CallBatcher(options.threads * options.tasksPerThread, options.batchMax, options.queueSize, (tasks) => this.send(tasks));
     this.pool.on('message', (m: unknown) => {
       if (isThreadHello(m)) publisher.rebroadcast();
     });
@@ -80,7 +85,7 @@ export class QueryPool {
       if (!(e instanceof ThreadDied)) throw e;
       if (Date.now() >= deadline) throw e.cause;
       try {
-        return await this.attempt(method, request, deadline);
+        return await this.attempt(method, request, deadline, true);
       } catch (again) {
         throw again instanceof ThreadDied ? again.cause : again;
       }
@@ -89,7 +94,7 @@ export class QueryPool {
     }
   }
 
-  private async attempt(method: 'rank' | 'call', request: Uint8Array, deadline: number): Promise<TaskReply> {
+  private async attempt(method: 'rank' | 'call', request: Uint8Array, deadline: number, alone = false): Promise<TaskReply> {
     // An exact-size copy that can be transferred: gRPC's Buffer may be a slice of a shared slab.
     const bytes = new Uint8Array(request.byteLength);
     bytes.set(request);
@@ -108,9 +113,7 @@ export class QueryPool {
         }, this.options.killAfterMs).unref();
       }, Math.max(0, deadline - now));
     });
-    // No AbortSignal: piscina gives a task with a signal a thread to itself,
-    // ignoring tasks_per_thread and letting queued tasks starve.
-    const running = this.pool.run(task, { transferList: [bytes.buffer] });
+    const running = this.calls.run(task, alone);
     running.then(
       () => (settled = true),
       () => (settled = true),
@@ -126,6 +129,15 @@ export class QueryPool {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Hands tasks to a thread as one piscina task. */
+  private async send(tasks: PoolTask[]): Promise<unknown[]> {
+    // No AbortSignal: piscina gives a task with a signal a thread to itself,
+    // ignoring tasks_per_thread and letting queued tasks starve.
+    if (tasks.length === 1) return [await this.pool.run(tasks[0], { transferList: [tasks[0]!.bytes.buffer as ArrayBuffer] })];
+    const batch: PoolTask = { method: 'calls', bytes: new Uint8Array(0), tasks, deadline: Math.max(...tasks.map((t) => t.deadline)) };
+    return (await this.pool.run(batch, { transferList: tasks.map((t) => t.bytes.buffer as ArrayBuffer) })) as unknown[];
   }
 
   /** Terminates the thread still running task `id` (a runaway work); piscina replaces it. */
@@ -182,7 +194,7 @@ export class QueryPool {
   }
 
   get queueLength(): number {
-    return this.pool.queueSize;
+    return this.calls.length + this.pool.queueSize;
   }
 
   get utilization(): number {

@@ -42,6 +42,7 @@ export async function startEngine(
       threads: config.pool.threads,
       queueSize: config.pool.queueSize,
       tasksPerThread: config.pool.tasksPerThread,
+      batchMax: config.pool.batchMax,
       runner: { maxCandidates: config.server.maxCandidates, slowMs: config.log.slowMs, etcd },
       logLevel: config.log.level,
       killAfterMs: config.pool.killAfterMs,

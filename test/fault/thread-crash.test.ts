@@ -20,8 +20,10 @@ let rankd: RankdChild;
 
 beforeAll(async () => {
   rankd = await startRankdChild({
-    // One task per thread, so the second test knows a call was on the dying thread.
-    ini: { pool: { threads: 2, tasks_per_thread: 1 } },
+    // One task per thread, so the second test knows a call was on the dying thread;
+    // one call per task, so the crash work's reply leaves before its thread ends
+    // (a batch's replies leave together: call-batching.test.ts).
+    ini: { pool: { threads: 2, tasks_per_thread: 1, batch_max: 1 } },
     works: { crash: { module: faultWork('crash') }, probe: { module: faultWork('probe') } },
   });
 });
