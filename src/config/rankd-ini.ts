@@ -27,7 +27,7 @@ export interface ServerSection {
 export interface PoolSection {
   /** Worker threads; 0 in the file means one per core, resolved here. */
   threads: number;
-  /** Tasks that may wait for a thread before requests are refused. */
+  /** Calls that may wait for a thread before requests are refused. */
   queueSize: number;
   /** Tasks one thread runs at once (they interleave at awaits, e.g. remote reads). */
   tasksPerThread: number;
