@@ -4,7 +4,7 @@ import { Piscina } from 'piscina';
 import type { WorkSpec } from '../config/work-spec.js';
 import type { KeyBatch, KeyBatchReply } from '../offline/key-batch.js';
 import { RequestError } from '../rpc/request-error.js';
-import { CallBatcher } from './call-batcher.js';
+import { CallBatcher, queueFullError } from './call-batcher.js';
 import { threadOfTask } from './generation-control.js';
 import type { GenerationPublisher } from './generation-publisher.js';
 import { isThreadHello } from './generation-message.js';
@@ -233,7 +233,7 @@ function asRequestError(e: unknown, options: QueryPoolOptions): RequestError {
   if (e instanceof RequestError) return e;
   const message = (e as Error)?.message ?? String(e);
   if (message === 'Task queue is at limit') {
-    return new RequestError(status.RESOURCE_EXHAUSTED, `server busy: the request queue is full (${options.queueSize} waiting)`);
+    return queueFullError(options.queueSize);
   }
   if ((e as Error)?.name === 'AbortError') return new RequestError(status.DEADLINE_EXCEEDED, 'deadline exceeded; the task was stopped');
   if ((e as { code?: string })?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
