@@ -17,6 +17,12 @@ export interface PoolTask {
   deadline: number;
 }
 
+/** When a call must be answered: epoch ms, and what that allowed when the call came in (for its message). */
+export interface CallDeadline {
+  at: number;
+  allowedMs: number;
+}
+
 /** A task's encoded reply, and the api that produced it (for per-api metrics). */
 export interface TaskReply {
   bytes: Uint8Array;

@@ -9,7 +9,7 @@ import { threadOfTask } from './generation-control.js';
 import type { GenerationPublisher } from './generation-publisher.js';
 import { isThreadHello } from './generation-message.js';
 import type { LogLevel } from '../config/rankd-ini.js';
-import { isTaskFailure, type PingReply, type PoolTask, type PoolThreadData, type TaskFailure, type TaskReply, type TaskRunnerOptions } from './pool-task.js';
+import { type CallDeadline, isTaskFailure, type PingReply, type PoolTask, type PoolThreadData, type TaskFailure, type TaskReply, type TaskRunnerOptions } from './pool-task.js';
 import { threadScript } from './thread-script.js';
 
 export interface QueryPoolOptions {
@@ -76,14 +76,14 @@ export class QueryPool {
    * RequestError. A call whose thread died under it (another call's runaway
    * work, a crash) is run once more on a live thread: calls only read.
    */
-  async run(method: 'rank' | 'call', request: Uint8Array, deadline: number): Promise<TaskReply> {
+  async run(method: 'rank' | 'call', request: Uint8Array, deadline: CallDeadline): Promise<TaskReply> {
     if (this.closing) throw new RequestError(status.UNAVAILABLE, 'the pool is closing');
     this.inFlight++;
     try {
       return await this.attempt(method, request, deadline);
     } catch (e) {
       if (!(e instanceof ThreadDied)) throw e;
-      if (Date.now() >= deadline) throw e.cause;
+      if (Date.now() >= deadline.at) throw e.cause;
       try {
         return await this.attempt(method, request, deadline, true);
       } catch (again) {
@@ -94,24 +94,23 @@ export class QueryPool {
     }
   }
 
-  private async attempt(method: 'rank' | 'call', request: Uint8Array, deadline: number, alone = false): Promise<TaskReply> {
+  private async attempt(method: 'rank' | 'call', request: Uint8Array, deadline: CallDeadline, alone = false): Promise<TaskReply> {
     // An exact-size copy that can be transferred: gRPC's Buffer may be a slice of a shared slab.
     const bytes = new Uint8Array(request.byteLength);
     bytes.set(request);
     const id = (this.nextTaskId = (this.nextTaskId % 0x7fff_ffff) + 1);
-    const task: PoolTask = { method, bytes, deadline, id };
-    const now = Date.now();
+    const task: PoolTask = { method, bytes, deadline: deadline.at, id };
     let timer: NodeJS.Timeout | undefined;
     let settled = false;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        reject(new RequestError(status.DEADLINE_EXCEEDED, `deadline exceeded after ${deadline - now} ms`));
+        reject(new RequestError(status.DEADLINE_EXCEEDED, `deadline exceeded after ${deadline.allowedMs} ms`));
         // Give a cooperative work time to notice; past that, its thread is terminated and replaced.
         // (A task still queued is skipped at once by the thread: its deadline has passed.)
         setTimeout(() => {
           if (!settled) this.terminateThreadOf(id);
         }, this.options.killAfterMs).unref();
-      }, Math.max(0, deadline - now));
+      }, Math.max(0, deadline.at - Date.now()));
     });
     const running = this.calls.run(task, alone);
     running.then(

@@ -1,4 +1,4 @@
-import type { TaskReply } from '../pool/pool-task.js';
+import type { CallDeadline, TaskReply } from '../pool/pool-task.js';
 import type { QueryPool } from '../pool/query-pool.js';
 
 /**
@@ -12,7 +12,7 @@ export class Dispatch {
     return this.current;
   }
 
-  run(method: 'rank' | 'call', bytes: Uint8Array, deadline: number): Promise<TaskReply> {
+  run(method: 'rank' | 'call', bytes: Uint8Array, deadline: CallDeadline): Promise<TaskReply> {
     return this.current.run(method, bytes, deadline);
   }
 
