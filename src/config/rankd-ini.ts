@@ -39,6 +39,8 @@ export interface PoolSection {
   youngHeapMb: number;
   /** A task still running this long after its deadline has its thread terminated and replaced. */
   killAfterMs: number;
+  /** Niceness of pool threads (0–19; 0 = the main thread's priority): see config/rankd.ini. */
+  nice: number;
 }
 
 export interface GlobalDbSection {
@@ -137,6 +139,7 @@ const rankdIniSchema: FileSchema<RankdIniSections> = {
     maxHeapMb: int({ min: 16, max: 65536 }).default(1024),
     youngHeapMb: int({ min: 2, max: 1024 }).default(6),
     killAfterMs: durationMs({ min: 0 }).default(1000),
+    nice: int({ min: 0, max: 19 }).default(10),
   },
   globaldb: {
     config: path().default('global_db_config.ini'),

@@ -56,6 +56,8 @@ export interface PoolThreadData {
   works: WorkSpec[];
   runner: TaskRunnerOptions;
   logLevel: LogLevel;
+  /** Niceness the thread sets itself to at start. */
+  nice: number;
 }
 
 export interface TaskRunnerOptions {

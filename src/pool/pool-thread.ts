@@ -5,11 +5,14 @@ import { answerKeyBatch, type KeyBatchReply } from '../offline/key-batch.js';
 import type { PingReply, PoolTask, PoolThreadData, TaskFailure, TaskReply } from './pool-task.js';
 import { TaskRunner } from './task-runner.js';
 import { ThreadBinding } from './thread-binding.js';
-import { configureThreadLog } from './thread-log.js';
+import { configureThreadLog, threadLog } from './thread-log.js';
+import { lowerThreadPriority } from './thread-priority.js';
 import { loadWorks } from './work-registry.js';
 
 const data = workerData as PoolThreadData;
 configureThreadLog(data.logLevel);
+const niceFailure = lowerThreadPriority(data.nice);
+if (niceFailure !== undefined) threadLog({}).warn(`pool thread could not lower its priority to nice ${data.nice}: ${niceFailure}`);
 const binding = new ThreadBinding(data.link);
 
 // A work that fails to import must not crash-loop the thread: keep the reason and report it per task.

@@ -26,6 +26,8 @@ export interface QueryPoolOptions {
   maxHeapMb: number;
   /** Young-generation size of each pool thread (see [pool] young_heap_mb). */
   youngHeapMb: number;
+  /** Niceness of the pool threads (see [pool] nice). */
+  nice: number;
   works: WorkSpec[];
 }
 
@@ -48,7 +50,7 @@ export class QueryPool {
     publisher: GenerationPublisher,
   ) {
     this.control = new Int32Array(publisher.link.control);
-    const workerData: PoolThreadData = { link: publisher.link, works: options.works, runner: options.runner, logLevel: options.logLevel };
+    const workerData: PoolThreadData = { link: publisher.link, works: options.works, runner: options.runner, logLevel: options.logLevel, nice: options.nice };
     this.pool = new Piscina({
       filename: fileURLToPath(threadScript(import.meta.url, './pool-thread.js')),
       minThreads: options.threads,

@@ -48,6 +48,7 @@ export async function startEngine(
       killAfterMs: config.pool.killAfterMs,
       maxHeapMb: config.pool.maxHeapMb,
       youngHeapMb: config.pool.youngHeapMb,
+      nice: config.pool.nice,
       works,
     }),
     version: packageVersion(),

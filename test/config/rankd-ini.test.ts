@@ -33,7 +33,7 @@ describe('rankd.ini', () => {
         maxCandidates: 10_000,
         maxMessageBytes: 4_194_304,
       },
-      pool: { threads: availableParallelism(), queueSize: 1024, tasksPerThread: 2, batchMax: 8, maxHeapMb: 1024, youngHeapMb: 6, killAfterMs: 1000 },
+      pool: { threads: availableParallelism(), queueSize: 1024, tasksPerThread: 2, batchMax: 8, maxHeapMb: 1024, youngHeapMb: 6, killAfterMs: 1000, nice: 10 },
       globaldb: { config: join(dir(), 'global_db_config.ini'), graceMs: 2000, maxShrink: 0.5 },
       works: { config: join(dir(), 'work_config.ini') },
       log: { level: 'info', slowMs: 250 },

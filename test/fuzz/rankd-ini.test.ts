@@ -59,6 +59,7 @@ const KEYS: KeySpec[] = [
   { section: 'pool', key: 'queue_size', property: 'queueSize', valid: int(0, 2 ** 31), bad: bad('-1', ...notInt) },
   { section: 'pool', key: 'tasks_per_thread', property: 'tasksPerThread', valid: int(1, 1024), bad: bad('0', '1025', ...notInt) },
   { section: 'pool', key: 'batch_max', property: 'batchMax', valid: int(1, 1024), bad: bad('0', '1025', ...notInt) },
+  { section: 'pool', key: 'nice', property: 'nice', valid: int(0, 19), bad: bad('-1', '20', ...notInt) },
   { section: 'globaldb', key: 'config', property: 'config', valid: relPath },
   { section: 'globaldb', key: 'grace_ms', property: 'graceMs', valid: int(0, 2 ** 40), bad: bad('-1', '2.5', ...notInt) },
   { section: 'globaldb', key: 'max_shrink', property: 'maxShrink', valid: decimal(0, 1), bad: bad('1.5', '-0.1', 'half', 'NaN', '1e', '.', '2') },

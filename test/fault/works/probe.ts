@@ -2,12 +2,14 @@
  * Says which thread answered, with which generation of the global tables and
  * what a table holds for a key, after awaiting hold_ms (the body's, else the
  * work's ini key, else 0): a slow api when hold_ms is set. With "mark":
- * <file> it first appends its thread id there, one line per run.
+ * <file> it first appends its thread id there, one line per run. With
+ * "nice": true it adds its thread's niceness.
  *
  *   {"api": "probe", "table": "item_category", "key": "1001", "hold_ms": 20}
  *   → {"threadId": 3, "generation": 2, "size": 2000, "value": 7}
  */
 import { appendFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import type { GlobalTables, Work } from '../../../src/pool/work.js';
 
@@ -17,6 +19,8 @@ const probe: Work = {
     const holdMs = Number(body.hold_ms ?? ctx.params.hold_ms ?? 0);
     if (holdMs > 0) await new Promise((resolve) => setTimeout(resolve, holdMs));
     const reply: Record<string, unknown> = { threadId, generation: ctx.global.generation };
+    // Linux: niceness is per thread, and getpriority() of "this process" reads the calling thread's.
+    if (body.nice === true) reply.nice = getPriority();
     if (typeof body.table === 'string') {
       reply.size = ctx.global.table(body.table).size;
       if (body.key !== undefined) reply.value = lookup(ctx.global, body.table, String(body.key));
