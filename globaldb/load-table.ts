@@ -12,14 +12,17 @@ import type { LoadProgress, TableImage, TableSpec } from './table.js';
  * wrong; nothing is built then. `onProgress` gets lines and bytes read as the
  * load goes, then once at the end. `spares` are buffers no thread reads any
  * more (a retired generation's); the load reuses those of a size it needs.
+ * `nice` lowers the loader thread's priority (Linux): a server loads at its
+ * pool threads' priority, so that a live update does not preempt serving.
  */
 export function loadTable(
   spec: TableSpec,
   onProgress?: (p: LoadProgress) => void,
   spares: readonly SharedArrayBuffer[] = [],
+  nice = 0,
 ): Promise<TableImage> {
   return new Promise((resolve, reject) => {
-    const request: LoaderRequest = { spec, spares: [...spares] };
+    const request: LoaderRequest = { spec, spares: [...spares], nice };
     const worker = new Worker(fileURLToPath(threadScript(import.meta.url, './loader-thread.js')), { workerData: request });
     let settled = false;
     const settle = (outcome: () => void): void => {

@@ -1,5 +1,6 @@
 /** A loader thread: reads one table file into shared memory and posts its image (buffers shared, not copied). */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { lowerThreadPriority } from '../src/pool/thread-priority.js';
 import { LoadError } from './load-error.js';
 import { loadTableFile } from './load-table-file.js';
 import { useSpares } from './shared-alloc.js';
@@ -8,6 +9,8 @@ import type { LoadProgress, TableImage, TableSpec } from './table.js';
 export interface LoaderRequest {
   spec: TableSpec;
   spares: SharedArrayBuffer[];
+  /** Niceness to lower this thread to (0: the caller's priority). */
+  nice: number;
 }
 
 export type LoaderReply =
@@ -17,8 +20,9 @@ export type LoaderReply =
 
 if (!isMainThread && parentPort !== null) {
   const port = parentPort;
-  const { spec, spares } = workerData as LoaderRequest;
+  const { spec, spares, nice } = workerData as LoaderRequest;
   const post = (reply: LoaderReply): void => port.postMessage(reply);
+  lowerThreadPriority(nice); // best effort: a load at full priority is still a load
   useSpares(spares);
   try {
     const table = loadTableFile(spec, (progress) => post({ type: 'progress', progress }));

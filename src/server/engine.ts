@@ -31,6 +31,7 @@ export async function startEngine(
     graceMs: config.globaldb.graceMs,
     maxShrink: config.globaldb.maxShrink,
     busy: () => dispatch?.pool.busy ?? false,
+    loaderNice: config.pool.nice,
   });
   const controller = new Controller(global, publisher, {
     readConfig: () => {

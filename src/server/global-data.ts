@@ -29,6 +29,8 @@ export interface GlobalDataOptions {
   maxShrink: number;
   /** Whether calls are running: collections of let-go buffers wait for a moment without (see IdleCollector). */
   busy?: () => boolean;
+  /** Niceness of loader threads: [pool] nice, so that loads yield to serving as pool threads do to the main thread. */
+  loaderNice?: number;
 }
 
 /**
@@ -103,7 +105,7 @@ export class GlobalData {
     const spares = this.spares.get(spec.name) ?? [];
     this.spares.delete(spec.name);
     try {
-      const image = await loadTable(spec, () => {}, spares);
+      const image = await loadTable(spec, () => {}, spares, this.options.loaderNice);
       return { spec, image, ms: performance.now() - t };
     } catch (e) {
       this.spares.set(spec.name, spares);
