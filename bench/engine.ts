@@ -9,9 +9,10 @@
  * a grpc-js server that answers without working (the floor every grpc-js
  * server pays per call, which with the inline time bounds vs_ceiling); and
  * rankd's p99 while UpdateGlobal of a 100k-entry table runs every 500 ms.
- * The load generator is this process (gRPC over node:http2); servers are
- * child processes, run with the start command's node flags and allocator
- * settings (scripts/server-env.sh, via scripts/bench.sh).
+ * The load generator is a C program over libnghttp2 (engine/rank-load.c,
+ * built on first use), a process of its own sharing the two cores with the
+ * server; servers are child processes, run with the start command's node
+ * flags and allocator settings (scripts/server-env.sh, via scripts/bench.sh).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,7 +29,8 @@ import { loadWorks } from '../src/pool/work-registry.js';
 import { encodeRankRequest } from '../src/rpc/rank-request.js';
 import { freePort } from '../test/support/free-port.js';
 import { controlClient } from '../test/support/rankd-client.js';
-import { median, rankLoadClient, runLoad, type LoadResult } from './engine/rank-load.js';
+import { type CLoadResult, type CRankLoad, cRankLoad } from './engine/c-rank-load.js';
+import { median } from './engine/rank-load.js';
 import { serverNodeFlags } from './server-node-flags.js';
 
 const quick = process.argv.includes('--quick');
@@ -177,7 +179,7 @@ function threadCpuSeconds(pid: number): Map<string, number> {
 }
 
 interface Measured {
-  results: LoadResult[];
+  results: CLoadResult[];
   /** CPU microseconds per call: the server process (all its threads), and this load generator. */
   serverCpuUs: number;
   /** The server's main thread alone, and its busiest other threads (pool threads). */
@@ -186,19 +188,15 @@ interface Measured {
   loadCpuUs: number;
 }
 
-async function measure(address: string, server: ChildProcess, reqs: Buffer[], concurrency: number): Promise<Measured> {
-  const client = rankLoadClient(address);
-  await runLoad(client, reqs, concurrency, 300); // warm-up: connections, JIT
-  const results: LoadResult[] = [];
+async function measure(load: CRankLoad, server: ChildProcess, concurrency: number): Promise<Measured> {
+  await load.run(concurrency, 300); // warm-up: JIT
+  const results: CLoadResult[] = [];
   const serverBefore = cpuSeconds(`/proc/${server.pid}/stat`);
   const threadsBefore = threadCpuSeconds(server.pid!);
-  const loadBefore = process.cpuUsage();
-  for (let r = 0; r < RUNS; r++) results.push(await runLoad(client, reqs, concurrency, SECONDS * 1000));
-  const load = process.cpuUsage(loadBefore);
+  for (let r = 0; r < RUNS; r++) results.push(await load.run(concurrency, SECONDS * 1000));
   const calls = results.reduce((n, r) => n + r.calls, 0);
   const perCall = (seconds: number) => (seconds * 1e6) / calls;
   const threads = [...threadCpuSeconds(server.pid!)].map(([tid, t]) => ({ tid, us: perCall(t - (threadsBefore.get(tid) ?? 0)) }));
-  client.close();
   return {
     results,
     serverCpuUs: perCall(cpuSeconds(`/proc/${server.pid}/stat`) - serverBefore),
@@ -208,7 +206,7 @@ async function measure(address: string, server: ChildProcess, reqs: Buffer[], co
       .map((t) => t.us)
       .sort((a, b) => b - a)
       .slice(0, 3),
-    loadCpuUs: (load.user + load.system) / calls,
+    loadCpuUs: results.reduce((us, r) => us + r.cpuUs, 0) / calls,
   };
 }
 
@@ -217,7 +215,7 @@ function cpuNote(m: Measured): string {
   return `cpu/call µs: server ${m.serverCpuUs.toFixed(0)} (main ${m.mainCpuUs.toFixed(0)}, threads ${others}), load generator ${m.loadCpuUs.toFixed(0)}`;
 }
 
-function summary(results: LoadResult[]) {
+function summary(results: CLoadResult[]) {
   return {
     rps: median(results.map((r) => r.rps)),
     p50: median(results.map((r) => r.p50Ms)),
@@ -234,10 +232,10 @@ interface Point {
 }
 
 /** The server under load at each concurrency in turn: a row for each, and what was measured. */
-async function sweep(label: string, address: string, server: ChildProcess, reqs: Buffer[], rows: string[]): Promise<Point[]> {
+async function sweep(label: string, load: CRankLoad, server: ChildProcess, rows: string[]): Promise<Point[]> {
   const points: Point[] = [];
   for (const c of CONCURRENCY) {
-    const m = await measure(address, server, reqs, c);
+    const m = await measure(load, server, c);
     const s = summary(m.results);
     if (s.firstError) rows.push(`  first error: ${s.firstError}`);
     rows.push(`${`${label}, c=${c}`.padEnd(32)}${s.rps.toFixed(0).padStart(8)} req/s  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms  ${cpuNote(m)}`);
@@ -269,30 +267,31 @@ async function main(): Promise<void> {
       ],
       /ready/,
     );
-    const naiveBest = fastest(await sweep('naive server', `127.0.0.1:${naivePort}`, naive, reqs, rows)).s;
+    const loadOn = (port: number) => cRankLoad(`127.0.0.1:${port}`, reqs, path.join(path.dirname(configDir), 'requests.bin'));
+    const naiveBest = fastest(await sweep('naive server', await loadOn(naivePort), naive, rows)).s;
     await stopChild(naive);
 
     // The floor under any grpc-js server here: one that does nothing, on the same load.
     const echo = await startChild([path.join(packageRoot, 'dist/bench/engine/echo-server.js'), String(echoPort)], /ready/);
-    const floorUs = Math.min(...(await sweep('grpc-js doing nothing', `127.0.0.1:${echoPort}`, echo, reqs, rows)).map((p) => p.m.serverCpuUs + p.m.loadCpuUs));
+    const floorUs = Math.min(...(await sweep('grpc-js doing nothing', await loadOn(echoPort), echo, rows)).map((p) => p.m.serverCpuUs + p.m.loadCpuUs));
     await stopChild(echo);
     // Two cores' worth of calls each costing at least the floor plus the inline work.
     const bound = 2e6 / (floorUs + 1e6 / inline);
     rows.push(`bound: 2 cores ÷ (${floorUs.toFixed(0)} µs floor + ${(1e6 / inline).toFixed(0)} µs inline) = ${bound.toFixed(0)} req/s`);
 
     const rankd = await startChild([path.join(packageRoot, 'bin/rankd.js'), 'serve', '--config', configDir], /rankd serving/);
-    const points = await sweep('rankd', `127.0.0.1:${queryPort}`, rankd, reqs, rows);
+    const load = await loadOn(queryPort);
+    const points = await sweep('rankd', load, rankd, rows);
     let failed = points.reduce((n, p) => n + p.s.failed, 0);
     const { c: bestC, s: best } = fastest(points);
 
     // Steady and swapping runs alternate so drift on this shared machine hits both alike.
     const control = controlClient(`127.0.0.1:${controlPort}`, TOKEN);
-    const client = rankLoadClient(`127.0.0.1:${queryPort}`);
-    const steady: LoadResult[] = [];
-    const swapping: LoadResult[] = [];
+    const steady: CLoadResult[] = [];
+    const swapping: CLoadResult[] = [];
     let swaps = 0;
     for (let r = 0; r < RUNS; r++) {
-      steady.push(await runLoad(client, reqs, bestC, SECONDS * 1000));
+      steady.push(await load.run(bestC, SECONDS * 1000));
       let on = true;
       const swapper = (async () => {
         while (on) {
@@ -302,11 +301,10 @@ async function main(): Promise<void> {
           await new Promise((res) => setTimeout(res, Math.max(0, 500 - (performance.now() - t))));
         }
       })();
-      swapping.push(await runLoad(client, reqs, bestC, SECONDS * 1000));
+      swapping.push(await load.run(bestC, SECONDS * 1000));
       on = false;
       await swapper;
     }
-    client.close();
     control.close();
     await stopChild(rankd);
     const st = summary(steady);
