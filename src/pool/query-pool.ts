@@ -97,8 +97,10 @@ export class QueryPool {
   }
 
   private async attempt(method: 'rank' | 'call', request: Uint8Array, deadline: CallDeadline, alone = false): Promise<TaskReply> {
-    // An exact-size copy that can be transferred: gRPC's Buffer may be a slice of a shared slab.
-    const bytes = new Uint8Array(request.byteLength);
+    // An exact-size copy that can be transferred: gRPC's Buffer may be a slice of a shared slab,
+    // and the original stays here for a re-run if the thread dies. allocUnsafeSlow: an
+    // ArrayBuffer of its own, not zero-filled first (every byte is written at once).
+    const bytes = Buffer.allocUnsafeSlow(request.byteLength);
     bytes.set(request);
     const id = (this.nextTaskId = (this.nextTaskId % 0x7fff_ffff) + 1);
     const task: PoolTask = { method, bytes, deadline: deadline.at, id };
