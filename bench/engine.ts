@@ -9,8 +9,6 @@
  * a grpc-js server that answers without working (the floor every grpc-js
  * server pays per call, which with the inline time bounds vs_ceiling); and
  * rankd's p99 while UpdateGlobal of a 100k-entry table runs every 500 ms.
- * vs_ceiling is the median of run-by-run ratios: each rankd run at the best
- * concurrency against an inline run of the same length just before it.
  * The load generator is a C program over libnghttp2 (engine/rank-load.c,
  * built on first use), a process of its own sharing the two cores with the
  * server; servers are child processes, run with the start command's node
@@ -37,7 +35,7 @@ import { serverNodeFlags } from './server-node-flags.js';
 
 const quick = process.argv.includes('--quick');
 const RUNS = quick ? 3 : 5;
-const SECONDS = quick ? 1.2 : 5;
+const SECONDS = quick ? 1.5 : 5;
 const CONCURRENCY = quick ? [8, 32] : [4, 16, 64];
 const MODEL_ROWS = 1 + 2 ** 22;
 const TOKEN = 'bench-token';
@@ -113,24 +111,26 @@ function requests(): Buffer[] {
   });
 }
 
-/** Runs of decode → rank work → encode in this one thread: each resolves to its requests per second. */
-async function inlineRunner(configDir: string, reqs: Buffer[]): Promise<(seconds: number) => Promise<number>> {
+/** Requests per second of decode → rank work → encode in this one thread. */
+async function inlineRate(configDir: string, reqs: Buffer[]): Promise<number> {
   const config = loadConfig(configDir);
   const images: Record<string, TableImage> = {};
   for (const spec of config.globaldb.tables) images[spec.name] = await loadTable(spec);
   const tables = new BoundTables(1, images);
   const runner = new TaskRunner(await loadWorks(config.works.works), { enter: () => tables, leave: () => {} }, { maxCandidates: 10_000, slowMs: 0 });
-  return async (seconds) => {
+  const rates: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
     let n = 0;
     const start = performance.now();
-    const end = start + seconds * 1000;
+    const end = start + SECONDS * 1000;
     while (performance.now() < end) {
       const reply = await runner.run({ method: 'rank', bytes: reqs[n % reqs.length]!, deadline: Date.now() + 5000 });
       if ('code' in reply) throw new Error(`inline run failed: ${reply.message}`);
       n++;
     }
-    return n / ((performance.now() - start) / 1000);
-  };
+    rates.push(n / ((performance.now() - start) / 1000));
+  }
+  return median(rates);
 }
 
 /** A server process, run with the start command's node flags (and, inherited, its allocator environment). */
@@ -186,29 +186,14 @@ interface Measured {
   mainCpuUs: number;
   otherThreadsCpuUs: number[];
   loadCpuUs: number;
-  /** With an inline runner: the inline rate measured just before each run of `results`. */
-  inlineRates: number[];
 }
 
-type InlineRun = (seconds: number) => Promise<number>;
-
-/**
- * RUNS runs of the load at one concurrency. Given `inline`, each run is
- * preceded by an inline run of the same length, so that each server run has
- * a ceiling measured moments apart: this machine's speed drifts by 10–15 %
- * over minutes (other tenants), and a ratio of figures taken minutes apart
- * carries that drift.
- */
-async function measure(load: CRankLoad, server: ChildProcess, concurrency: number, inline?: InlineRun): Promise<Measured> {
+async function measure(load: CRankLoad, server: ChildProcess, concurrency: number): Promise<Measured> {
   await load.run(concurrency, 300); // warm-up: JIT
   const results: CLoadResult[] = [];
-  const inlineRates: number[] = [];
   const serverBefore = cpuSeconds(`/proc/${server.pid}/stat`);
   const threadsBefore = threadCpuSeconds(server.pid!);
-  for (let r = 0; r < RUNS; r++) {
-    if (inline !== undefined) inlineRates.push(await inline(SECONDS));
-    results.push(await load.run(concurrency, SECONDS * 1000));
-  }
+  for (let r = 0; r < RUNS; r++) results.push(await load.run(concurrency, SECONDS * 1000));
   const calls = results.reduce((n, r) => n + r.calls, 0);
   const perCall = (seconds: number) => (seconds * 1e6) / calls;
   const threads = [...threadCpuSeconds(server.pid!)].map(([tid, t]) => ({ tid, us: perCall(t - (threadsBefore.get(tid) ?? 0)) }));
@@ -222,7 +207,6 @@ async function measure(load: CRankLoad, server: ChildProcess, concurrency: numbe
       .sort((a, b) => b - a)
       .slice(0, 3),
     loadCpuUs: results.reduce((us, r) => us + r.cpuUs, 0) / calls,
-    inlineRates,
   };
 }
 
@@ -248,10 +232,10 @@ interface Point {
 }
 
 /** The server under load at each concurrency in turn: a row for each, and what was measured. */
-async function sweep(label: string, load: CRankLoad, server: ChildProcess, rows: string[], inline?: InlineRun): Promise<Point[]> {
+async function sweep(label: string, load: CRankLoad, server: ChildProcess, rows: string[]): Promise<Point[]> {
   const points: Point[] = [];
   for (const c of CONCURRENCY) {
-    const m = await measure(load, server, c, inline);
+    const m = await measure(load, server, c);
     const s = summary(m.results);
     if (s.firstError) rows.push(`  first error: ${s.firstError}`);
     rows.push(`${`${label}, c=${c}`.padEnd(32)}${s.rps.toFixed(0).padStart(8)} req/s  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms  ${cpuNote(m)}`);
@@ -270,11 +254,7 @@ async function main(): Promise<void> {
   const reqs = requests();
   const rows: string[] = [];
   try {
-    const inlineRun = await inlineRunner(configDir, reqs);
-    await inlineRun(1); // warm-up: JIT
-    const inlineRates: number[] = [];
-    for (let r = 0; r < RUNS; r++) inlineRates.push(await inlineRun(SECONDS));
-    const inline = median(inlineRates);
+    const inline = await inlineRate(configDir, reqs);
     rows.push(`inline, 1 thread, no RPC        ${inline.toFixed(0).padStart(8)} req/s  (${(1e6 / inline).toFixed(0)} µs a call)`);
 
     const naive = await startChild(
@@ -301,12 +281,9 @@ async function main(): Promise<void> {
 
     const rankd = await startChild([path.join(packageRoot, 'bin/rankd.js'), 'serve', '--config', configDir], /rankd serving/);
     const load = await loadOn(queryPort);
-    const points = await sweep('rankd', load, rankd, rows, inlineRun);
+    const points = await sweep('rankd', load, rankd, rows);
     let failed = points.reduce((n, p) => n + p.s.failed, 0);
-    const { c: bestC, s: best, m: bestM } = fastest(points);
-    // vs_ceiling run by run: each rankd run against the inline run just before it.
-    const ceilingRatios = bestM.results.map((r, i) => r.rps / (2 * bestM.inlineRates[i]!));
-    rows.push(`inline runs paired with rankd c=${bestC}: ${median(bestM.inlineRates).toFixed(0)} req/s (median); rankd ÷ 2 × inline, run by run: ${ceilingRatios.map((x) => x.toFixed(2)).join(' ')}`);
+    const { c: bestC, s: best } = fastest(points);
 
     // Steady and swapping runs alternate so drift on this shared machine hits both alike.
     const control = controlClient(`127.0.0.1:${controlPort}`, TOKEN);
@@ -343,7 +320,7 @@ async function main(): Promise<void> {
       rps: Math.round(best.rps),
       p99_ms: Number(best.p99.toFixed(2)),
       vs_naive: Number((best.rps / naiveBest.rps).toFixed(2)),
-      vs_ceiling: Number(median(ceilingRatios).toFixed(2)),
+      vs_ceiling: Number((best.rps / (2 * inline)).toFixed(2)),
       // The most vs_ceiling any grpc-js server could reach on this machine with this load generator.
       bound_vs_ceiling: Number((bound / (2 * inline)).toFixed(2)),
       swap_p99_vs_steady: Number((sw.p99 / st.p99).toFixed(2)),
