@@ -167,6 +167,25 @@ function cpuSeconds(statPath: string): number {
   }
 }
 
+/** The machine's CPU time so far (Linux /proc/stat): idle (with iowait) and all, in ticks; NaN elsewhere. */
+function machineTicks(): { idle: number; total: number } {
+  try {
+    const t = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return { idle: t[3]! + t[4]!, total: t.reduce((a, b) => a + b, 0) };
+  } catch {
+    return { idle: NaN, total: NaN };
+  }
+}
+
+/** Nanoseconds a thread has spent waiting on a run queue, ready but not running (Linux schedstat); NaN elsewhere. */
+function runQueueWaitNs(pid: number, tid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]);
+  } catch {
+    return NaN;
+  }
+}
+
 /** CPU seconds of each thread of a process, by thread id. */
 function threadCpuSeconds(pid: number): Map<string, number> {
   const out = new Map<string, number>();
@@ -186,6 +205,9 @@ interface Measured {
   mainCpuUs: number;
   otherThreadsCpuUs: number[];
   loadCpuUs: number;
+  /** Share of the machine's CPU time left idle during the runs, and of the time the server's main thread spent ready but waiting for a core. */
+  idleShare: number;
+  mainWaitShare: number;
 }
 
 async function measure(load: CRankLoad, server: ChildProcess, concurrency: number): Promise<Measured> {
@@ -193,7 +215,12 @@ async function measure(load: CRankLoad, server: ChildProcess, concurrency: numbe
   const results: CLoadResult[] = [];
   const serverBefore = cpuSeconds(`/proc/${server.pid}/stat`);
   const threadsBefore = threadCpuSeconds(server.pid!);
+  const ticksBefore = machineTicks();
+  const waitBefore = runQueueWaitNs(server.pid!, server.pid!);
+  const start = performance.now();
   for (let r = 0; r < RUNS; r++) results.push(await load.run(concurrency, SECONDS * 1000));
+  const wallNs = (performance.now() - start) * 1e6;
+  const ticks = machineTicks();
   const calls = results.reduce((n, r) => n + r.calls, 0);
   const perCall = (seconds: number) => (seconds * 1e6) / calls;
   const threads = [...threadCpuSeconds(server.pid!)].map(([tid, t]) => ({ tid, us: perCall(t - (threadsBefore.get(tid) ?? 0)) }));
@@ -207,12 +234,18 @@ async function measure(load: CRankLoad, server: ChildProcess, concurrency: numbe
       .sort((a, b) => b - a)
       .slice(0, 3),
     loadCpuUs: results.reduce((us, r) => us + r.cpuUs, 0) / calls,
+    idleShare: (ticks.idle - ticksBefore.idle) / (ticks.total - ticksBefore.total),
+    mainWaitShare: (runQueueWaitNs(server.pid!, server.pid!) - waitBefore) / wallNs,
   };
 }
 
 function cpuNote(m: Measured): string {
   const others = m.otherThreadsCpuUs.map((us) => us.toFixed(0)).join(' + ');
-  return `cpu/call µs: server ${m.serverCpuUs.toFixed(0)} (main ${m.mainCpuUs.toFixed(0)}, threads ${others}), load generator ${m.loadCpuUs.toFixed(0)}`;
+  const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
+  return (
+    `cpu/call µs: server ${m.serverCpuUs.toFixed(0)} (main ${m.mainCpuUs.toFixed(0)}, threads ${others}), load generator ${m.loadCpuUs.toFixed(0)}; ` +
+    `cores idle ${pct(m.idleShare)}, main thread waiting for a core ${pct(m.mainWaitShare)}`
+  );
 }
 
 function summary(results: CLoadResult[]) {
