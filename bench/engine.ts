@@ -29,7 +29,7 @@ import { loadWorks } from '../src/pool/work-registry.js';
 import { encodeRankRequest } from '../src/rpc/rank-request.js';
 import { freePort } from '../test/support/free-port.js';
 import { controlClient } from '../test/support/rankd-client.js';
-import { type CLoadResult, type CRankLoad, cRankLoad } from './engine/c-rank-load.js';
+import { type CLoadResult, type CRankLoad, prepareRankLoad } from './engine/c-rank-load.js';
 import { median } from './engine/rank-load.js';
 import { serverNodeFlags } from './server-node-flags.js';
 
@@ -199,7 +199,7 @@ function threadCpuSeconds(pid: number): Map<string, number> {
 
 interface Measured {
   results: CLoadResult[];
-  /** CPU microseconds per call: the server process (all its threads), and this load generator. */
+  /** CPU microseconds per call: the server process (all its threads), and the load generator's process. */
   serverCpuUs: number;
   /** The server's main thread alone, and its busiest other threads (pool threads). */
   mainCpuUs: number;
@@ -287,6 +287,8 @@ async function main(): Promise<void> {
   const reqs = requests();
   const rows: string[] = [];
   try {
+    const rankLoad = await prepareRankLoad(reqs, path.join(path.dirname(configDir), 'requests.bin'));
+    const loadOn = (port: number) => rankLoad(`127.0.0.1:${port}`);
     const inline = await inlineRate(configDir, reqs);
     rows.push(`inline, 1 thread, no RPC        ${inline.toFixed(0).padStart(8)} req/s  (${(1e6 / inline).toFixed(0)} µs a call)`);
 
@@ -300,20 +302,19 @@ async function main(): Promise<void> {
       ],
       /ready/,
     );
-    const loadOn = (port: number) => cRankLoad(`127.0.0.1:${port}`, reqs, path.join(path.dirname(configDir), 'requests.bin'));
-    const naiveBest = fastest(await sweep('naive server', await loadOn(naivePort), naive, rows)).s;
+    const naiveBest = fastest(await sweep('naive server', loadOn(naivePort), naive, rows)).s;
     await stopChild(naive);
 
     // The floor under any grpc-js server here: one that does nothing, on the same load.
     const echo = await startChild([path.join(packageRoot, 'dist/bench/engine/echo-server.js'), String(echoPort)], /ready/);
-    const floorUs = Math.min(...(await sweep('grpc-js doing nothing', await loadOn(echoPort), echo, rows)).map((p) => p.m.serverCpuUs + p.m.loadCpuUs));
+    const floorUs = Math.min(...(await sweep('grpc-js doing nothing', loadOn(echoPort), echo, rows)).map((p) => p.m.serverCpuUs + p.m.loadCpuUs));
     await stopChild(echo);
     // Two cores' worth of calls each costing at least the floor plus the inline work.
     const bound = 2e6 / (floorUs + 1e6 / inline);
     rows.push(`bound: 2 cores ÷ (${floorUs.toFixed(0)} µs floor + ${(1e6 / inline).toFixed(0)} µs inline) = ${bound.toFixed(0)} req/s`);
 
     const rankd = await startChild([path.join(packageRoot, 'bin/rankd.js'), 'serve', '--config', configDir], /rankd serving/);
-    const load = await loadOn(queryPort);
+    const load = loadOn(queryPort);
     const points = await sweep('rankd', load, rankd, rows);
     let failed = points.reduce((n, p) => n + p.s.failed, 0);
     const { c: bestC, s: best } = fastest(points);

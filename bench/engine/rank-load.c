@@ -35,7 +35,6 @@
 #define WINDOW (8 << 20)
 
 struct call {
-  int in_use;
   const uint8_t *body;
   size_t body_len, sent;
   double started;
@@ -48,8 +47,6 @@ struct call {
 static const uint8_t **bodies;
 static size_t *body_lens;
 static size_t body_count, next_body;
-static struct call *calls;
-static int concurrency;
 static double end_at;
 static double *latencies;
 static size_t latency_count, latency_cap;
@@ -104,7 +101,6 @@ static void start_call(struct call *c) {
       header("te", "trailers"),            header("grpc-timeout", "5S"),
   };
   memset(c, 0, sizeof *c);
-  c->in_use = 1;
   c->body = bodies[next_body % body_count];
   c->body_len = body_lens[next_body % body_count];
   next_body++;
@@ -166,7 +162,6 @@ static int on_close(nghttp2_session *s, int32_t stream_id, uint32_t error_code, 
     if (first_error[0] == 0) snprintf(first_error, sizeof first_error, "%s", c->problem);
   }
   last_done = t;
-  c->in_use = 0;
   in_flight--;
   if (t < end_at) start_call(c);
   return 0;
@@ -235,13 +230,13 @@ int main(int argc, char **argv) {
   authority = auth;
   path = argv[3];
   read_requests(argv[4]);
-  concurrency = atoi(argv[5]);
+  int concurrency = atoi(argv[5]);
   double duration = atof(argv[6]);
   if (concurrency < 1 || duration <= 0) {
     fprintf(stderr, "rank-load: CONCURRENCY and DURATION_MS must be positive\n");
     return 2;
   }
-  calls = calloc(concurrency, sizeof *calls);
+  struct call *calls = calloc(concurrency, sizeof *calls);
   int fd = connect_to(argv[1], argv[2]);
 
   nghttp2_session_callbacks *cb;
