@@ -5,10 +5,11 @@
  * It speaks gRPC over node:http2 directly: one connection, each call a POST
  * of a pre-framed message, its status read from the trailers. The server is
  * what is measured, and the generator shares its 2 cores: a grpc-js client
- * spent ~260 µs of CPU per 74 KB call here, as much as the scoring, and
- * this one a fraction of that (bench:engine prints both sides' CPU per call).
- * Every reply is still checked: HTTP status, grpc-status, and a gRPC frame
- * whose length matches the bytes received.
+ * spent ~260 µs of CPU per 74 KB call here, this one 77–111. bench:models
+ * loads with it; bench:engine, whose calls are the heaviest, with the C
+ * generator (c-rank-load.ts, ~30 µs). Every reply is still checked: HTTP
+ * status, grpc-status, and a gRPC frame whose length matches the bytes
+ * received.
  */
 import { connect, constants, type ClientHttp2Session, type IncomingHttpHeaders } from 'node:http2';
 import { QUERY_WINDOW_BYTES } from '../../src/server/http2-windows.js';
