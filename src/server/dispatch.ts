@@ -12,8 +12,9 @@ export class Dispatch {
     return this.current;
   }
 
-  run(method: 'rank' | 'call', bytes: Uint8Array, deadline: CallDeadline): Promise<TaskReply> {
-    return this.current.run(method, bytes, deadline);
+  /** See QueryPool.run (`handOver`: the caller gives up the request's ArrayBuffer). */
+  run(method: 'rank' | 'call', bytes: Uint8Array, deadline: CallDeadline, handOver = false): Promise<TaskReply> {
+    return this.current.run(method, bytes, deadline, handOver);
   }
 
   /** Makes `next` current and returns the pool it replaced. */

@@ -30,6 +30,17 @@ function method(name: string) {
 /** The Rank service with bytes in and bytes out: decoding happens in the pool (DESIGN rule 1). */
 export const rankServiceDefinition: ServiceDefinition = { Rank: method('Rank'), Call: method('Call') };
 
+/**
+ * Whether grpc-js's request Buffer has its ArrayBuffer to itself, past the
+ * 5-byte gRPC frame header it was read with: true of messages from 4 KiB up
+ * (smaller ones are slices of Node's shared pool). grpc-js reads it no more
+ * once the handler has it, so such a request can be handed to a pool thread
+ * without a copy.
+ */
+export function ownsItsMemory(request: Buffer): boolean {
+  return request.byteOffset === 5 && request.buffer.byteLength === request.byteLength + 5;
+}
+
 export interface QueryServerOptions {
   host: string;
   port: number;
@@ -42,7 +53,7 @@ export function rankServiceHandlers(dispatch: Dispatch, defaultDeadlineMs: numbe
     (m: 'rank' | 'call') =>
     (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void => {
       const start = performance.now();
-      dispatch.run(m, call.request, callDeadline(call, defaultDeadlineMs)).then(
+      dispatch.run(m, call.request, callDeadline(call, defaultDeadlineMs), ownsItsMemory(call.request)).then(
         ({ bytes, api, reads }) => {
           metrics?.request(api, m, 0, (performance.now() - start) / 1000);
           if (reads !== undefined) for (const r of reads) metrics?.remote(r.source, r.seconds, r.failed);

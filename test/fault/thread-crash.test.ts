@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RankdChild, startRankdChild } from '../support/rankd-child.js';
 import { waitUntil } from '../support/wait-until.js';
@@ -87,5 +88,24 @@ describe('a pool thread that dies', () => {
     expect(runs).toContain(victim);
     for (const r of replies) expect(r).toMatchObject({ generation, value: NEW_CATEGORY });
     expect(replies.map((r) => r.threadId)).not.toContain(victim);
+  });
+
+  it('a request of 4 KiB or more goes to its thread without a copy: on the dying thread it fails with UNAVAILABLE, to be sent again', async () => {
+    const generation = (await rankd.control.status()).generation;
+    const mark = path.join(rankd.configDir, 'probe-runs-large');
+    const pad = 'x'.repeat(8 << 10);
+    const victim = await crashThread(1000);
+    const outcomes = await Promise.all(
+      [0, 1].map(() => probe({ hold_ms: 3000, mark, pad }).then((r) => r, (e: { code: number; details: string }) => e)),
+    );
+    const runs = readFileSync(mark, 'utf8').trim().split('\n').map(Number);
+    expect(runs, 'each call ran once: the one on the dying thread did not run again').toHaveLength(2);
+    expect(runs).toContain(victim);
+    const failed = outcomes.filter((o) => 'code' in o);
+    expect(failed).toEqual([
+      expect.objectContaining({ code: status.UNAVAILABLE, details: expect.stringMatching(/the pool thread running the request died .*the request went with it .*send it again/) }),
+    ]);
+    expect(outcomes.filter((o) => !('code' in o))).toEqual([expect.objectContaining({ generation, value: NEW_CATEGORY })]);
+    await expect(probe({ pad })).resolves.toMatchObject({ generation, value: NEW_CATEGORY });
   });
 });
