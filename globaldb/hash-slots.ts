@@ -90,6 +90,13 @@ export function zeroSlot(capacity: number): number {
  * done once per group, on its last slot; testing fewer slots only makes a
  * miss stop later.
  *
+ * A group's low halves are compared first, and only the high half of the
+ * slot that matched is read: a hit in the home group (three in four) loads
+ * four words instead of six (1M-entry map gets 1.01–1.05× in A/Bs on one
+ * table, misses 1.00–1.09×). When that high half differs, another id shares
+ * the low half — rare, but every empty slot "shares" the low half 0 of an id
+ * that is a multiple of 2^32 — and findSlotOneByOne compares whole ids.
+ *
  * Written compactly on purpose: V8 inlines a call only while the callee's
  * whole inlined tree stays under a bytecode budget (~770 bytes), and an
  * un-inlined `get(id)` would box every id it is passed. The hash lives in
@@ -102,15 +109,18 @@ export function findSlot(slots: Uint32Array, stride: number, capacity: number, s
   for (let distance = 2; ; distance += GROUP) {
     const w = stride * j;
     const lo0 = slots[w]!;
-    const hi0 = slots[w + 1]!;
     const lo1 = slots[w + stride]!;
-    const hi1 = slots[w + stride + 1]!;
     const lo2 = slots[w + 2 * stride]!;
-    const hi2 = slots[w + 2 * stride + 1]!;
     // Unary + turns a comparison into 0/1 without a branch (`? 1 : 0` compiles to one).
-    const m1 = +(((lo1 ^ lo) | (hi1 ^ hi)) === 0);
-    const m2 = +(((lo2 ^ lo) | (hi2 ^ hi)) === 0);
-    if ((+(((lo0 ^ lo) | (hi0 ^ hi)) === 0) | m1 | m2) !== 0) return w + stride * (m1 + 2 * m2);
+    const m0 = +(lo0 === lo);
+    const m1 = +(lo1 === lo);
+    if ((m0 | m1 | +(lo2 === lo)) !== 0) {
+      const k = w + stride * ((1 - m0) * (2 - m1));
+      return slots[k + 1] === hi ? k : findSlotOneByOne(slots, stride, capacity, scale, lo, hi);
+    }
+    const hi0 = slots[w + 1]!;
+    const hi1 = slots[w + stride + 1]!;
+    const hi2 = slots[w + 2 * stride + 1]!;
     // The last resident's distance from its home; it may sit in a copy past the end.
     let d = j + 2 - homeSlot(lo2, hi2, scale);
     d += d < 0 ? capacity : d >= capacity ? -capacity : 0;
@@ -118,6 +128,21 @@ export function findSlot(slots: Uint32Array, stride: number, capacity: number, s
     if ((+((lo0 | hi0) === 0) | +((lo1 | hi1) === 0) | +((lo2 | hi2) === 0) | +(d < distance)) !== 0) return -1;
     j += GROUP;
     if (j >= capacity) j -= capacity;
+  }
+}
+
+/** findSlot's answer, probing one slot at a time and comparing whole ids (its rare case). */
+function findSlotOneByOne(slots: Uint32Array, stride: number, capacity: number, scale: number, lo: number, hi: number): number {
+  let j = homeSlot(lo, hi, scale);
+  for (let distance = 0; ; distance++) {
+    const w = stride * j;
+    const rlo = slots[w]!;
+    const rhi = slots[w + 1]!;
+    if (rlo === lo && rhi === hi) return w;
+    let d = j - homeSlot(rlo, rhi, scale);
+    if (d < 0) d += capacity;
+    if ((rlo | rhi) === 0 || d < distance) return -1;
+    if (++j === capacity) j = 0;
   }
 }
 
