@@ -83,6 +83,9 @@ export async function startQueryServer(
   const server = new Server({
     'grpc.max_receive_message_length': options.maxMessageBytes,
     'grpc.max_send_message_length': options.maxMessageBytes,
+    // Nothing reads channelz here (metrics and Status are rankd's own), and its per-call
+    // bookkeeping cost the main thread ~5 µs of ~150 a call (bench:engine A/B, 8 runs each).
+    'grpc.enable_channelz': 0,
   });
   server.addService(rankServiceDefinition, rankServiceHandlers(dispatch, options.defaultDeadlineMs, metrics));
   extraServices(server);
