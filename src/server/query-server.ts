@@ -37,7 +37,7 @@ export const rankServiceDefinition: ServiceDefinition = { Rank: method('Rank'), 
  * once the handler has it, so such a request can be handed to a pool thread
  * without a copy.
  */
-export function ownsItsMemory(request: Buffer): boolean {
+function ownsItsMemory(request: Buffer): boolean {
   return request.byteOffset === 5 && request.buffer.byteLength === request.byteLength + 5;
 }
 
