@@ -93,7 +93,8 @@ export function zeroSlot(capacity: number): number {
  * A group's low halves are compared first, and only the high half of the
  * slot that matched is read: a hit in the home group (three in four) loads
  * four words instead of six (1M-entry map gets 1.01–1.05× in A/Bs on one
- * table, misses 1.00–1.09×). When that high half differs, another id shares
+ * table, misses 1.00–1.09×; at 10M, where the read of the high half waits on
+ * the compares, bench:globaldb showed ~0.97×). When that high half differs, another id shares
  * the low half — rare, but every empty slot "shares" the low half 0 of an id
  * that is a multiple of 2^32 — and findSlotOneByOne compares whole ids.
  *
