@@ -88,13 +88,13 @@ export class QueryPool {
     if (this.closing) throw new RequestError(status.UNAVAILABLE, 'the pool is closing');
     this.inFlight++;
     try {
-      return await this.attempt(method, request, deadline, handOver);
+      return await this.attempt(method, handOver ? request : transferableCopy(request), deadline);
     } catch (e) {
       if (!(e instanceof ThreadDied)) throw e;
       if (handOver) throw new RequestError(status.UNAVAILABLE, `${e.cause.message}; the request went with it (it was handed over without a copy): send it again`, e.cause.api);
       if (Date.now() >= deadline.at) throw e.cause;
       try {
-        return await this.attempt(method, request, deadline, false, true);
+        return await this.attempt(method, transferableCopy(request), deadline, true);
       } catch (again) {
         throw again instanceof ThreadDied ? again.cause : again;
       }
@@ -103,8 +103,8 @@ export class QueryPool {
     }
   }
 
-  private async attempt(method: 'rank' | 'call', request: Uint8Array, deadline: CallDeadline, handOver: boolean, alone = false): Promise<TaskReply> {
-    const bytes = handOver ? request : transferableCopy(request);
+  /** Sends `bytes`, which the thread is given (transferred), as one task. */
+  private async attempt(method: 'rank' | 'call', bytes: Uint8Array, deadline: CallDeadline, alone = false): Promise<TaskReply> {
     const id = (this.nextTaskId = (this.nextTaskId % 0x7fff_ffff) + 1);
     const task: PoolTask = { method, bytes, deadline: deadline.at, id };
     let timer: NodeJS.Timeout | undefined;
