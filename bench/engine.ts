@@ -157,33 +157,30 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await once(child, 'exit');
 }
 
-/** CPU seconds a process or thread has used so far (Linux /proc, 100 ticks a second); NaN elsewhere. */
+/** A /proc file's text, or '' where there is none (not Linux): the figures read from it come out NaN. */
+function procText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** CPU seconds a process or thread has used so far (Linux /proc, 100 ticks a second). */
 function cpuSeconds(statPath: string): number {
-  try {
-    const fields = readFileSync(statPath, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
+  const fields = procText(statPath).split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** The machine's CPU time so far (Linux /proc/stat): idle (with iowait) and all, in ticks; NaN elsewhere. */
+/** The machine's CPU time so far (Linux /proc/stat): idle (with iowait) and all, in ticks. */
 function machineTicks(): { idle: number; total: number } {
-  try {
-    const t = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-    return { idle: t[3]! + t[4]!, total: t.reduce((a, b) => a + b, 0) };
-  } catch {
-    return { idle: NaN, total: NaN };
-  }
+  const t = procText('/proc/stat').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return { idle: t[3]! + t[4]!, total: t.reduce((a, b) => a + b, 0) };
 }
 
-/** Nanoseconds a thread has spent waiting on a run queue, ready but not running (Linux schedstat); NaN elsewhere. */
+/** Nanoseconds a thread has spent waiting on a run queue, ready but not running (Linux schedstat). */
 function runQueueWaitNs(pid: number, tid: number): number {
-  try {
-    return Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]);
-  } catch {
-    return NaN;
-  }
+  return Number(procText(`/proc/${pid}/task/${tid}/schedstat`).split(' ')[1]);
 }
 
 /** CPU seconds of each thread of a process, by thread id. */
