@@ -116,6 +116,7 @@ export function findSlot(slots: Uint32Array, stride: number, capacity: number, s
     const m0 = +(lo0 === lo);
     const m1 = +(lo1 === lo);
     if ((m0 | m1 | +(lo2 === lo)) !== 0) {
+      // The first slot whose low half matched: 0 if m0, else 1 if m1, else 2.
       const k = w + stride * ((1 - m0) * (2 - m1));
       return slots[k + 1] === hi ? k : findSlotOneByOne(slots, stride, capacity, scale, lo, hi);
     }
