@@ -33,7 +33,18 @@ export interface UpdateReply {
 
 export interface StatusReply {
   generation: number;
-  tables: { name: string; kind: string; size: number; bytes: number; generation: number; load_ms: number; file: string; loaded_at: string }[];
+  tables: {
+    name: string;
+    kind: string;
+    size: number;
+    bytes: number;
+    /** `bytes` plus replaced versions still held and spare buffers kept for the next load. */
+    held_bytes: number;
+    generation: number;
+    load_ms: number;
+    file: string;
+    loaded_at: string;
+  }[];
   works: string[];
   algorithms: string[];
   threads: number;
@@ -162,6 +173,7 @@ export class Controller {
         kind: t.image.kind,
         size: t.image.size,
         bytes: imageBytes(t.image),
+        held_bytes: this.global.heldBytes(t.spec.name),
         generation: t.generation,
         load_ms: t.loadMs,
         file: t.spec.file,

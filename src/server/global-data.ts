@@ -1,5 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { loadTable } from '../../globaldb/load-table.js';
+import { imageBytes } from '../../globaldb/table-bytes.js';
 import type { TableImage, TableSpec } from '../../globaldb/table.js';
 import { IdleCollector } from '../pool/idle-collector.js';
 import type { GenerationPublisher } from '../pool/generation-publisher.js';
@@ -60,6 +61,19 @@ export class GlobalData {
 
   tables(): TableState[] {
     return [...this.states.values()];
+  }
+
+  /**
+   * Shared memory this thread holds for a table: its live image, replaced
+   * images that running tasks may still read, and the spare buffers kept for
+   * its next load. At most three images' worth once the grace period passed.
+   */
+  heldBytes(name: string): number {
+    const live = this.states.get(name);
+    let bytes = live === undefined ? 0 : imageBytes(live.image);
+    for (const image of this.retiring) if (image.name === name) bytes += imageBytes(image);
+    for (const buffer of this.spares.get(name) ?? []) bytes += buffer.byteLength;
+    return bytes;
   }
 
   /** Resolves once every replaced table has been let go (tests and shutdown). */

@@ -57,8 +57,9 @@ export class RankdMetrics {
     gauge('rankd_pool_utilization', 'Share of pool thread time spent running tasks (0-1)', (g) => g.set(sources.pool().utilization));
     gauge('rankd_pool_threads', 'Pool threads', (g) => g.set(sources.pool().threads));
     gauge('rankd_generation', 'Current generation of global data', (g) => g.set(sources.global.generation));
-    // prom-client's defaults have external memory but not this part of it: the global tables live here.
-    gauge('rankd_process_array_buffers_bytes', 'Memory of the ArrayBuffers and SharedArrayBuffers the main thread holds, global tables included', (g) =>
+    // prom-client's defaults have external memory but not this part of it. Tables are not in it:
+    // loader threads allocate them, and V8 counts a buffer where it was made (rankd_table_held_bytes has them).
+    gauge('rankd_process_array_buffers_bytes', 'Memory of the ArrayBuffers and SharedArrayBuffers the main thread allocated (global tables are in rankd_table_held_bytes)', (g) =>
       g.set(process.memoryUsage().arrayBuffers),
     );
     const perTable = (name: string, help: string, value: (t: ReturnType<GlobalData['tables']>[number]) => number) =>
@@ -67,7 +68,10 @@ export class RankdMetrics {
         for (const t of sources.global.tables()) g.set({ table: t.spec.name }, value(t));
       }, ['table']);
     perTable('rankd_table_entries', 'Entries of each global table', (t) => t.image.size);
-    perTable('rankd_table_bytes', 'Shared memory held by each global table', (t) => imageBytes(t.image));
+    perTable('rankd_table_bytes', 'Shared memory of the current version of each global table', (t) => imageBytes(t.image));
+    perTable('rankd_table_held_bytes', 'Shared memory held for each global table: the current version, replaced ones calls may still read, spares for the next load', (t) =>
+      sources.global.heldBytes(t.spec.name),
+    );
     perTable('rankd_table_generation', 'Generation that brought the current version of each table', (t) => t.generation);
     perTable('rankd_table_load_duration_seconds', 'How long the last load of each table took', (t) => t.loadMs / 1000);
     gauge('rankd_etcd_registered', 'Whether this server is registered in etcd (1) or not (0); absent without discovery', (g) => {

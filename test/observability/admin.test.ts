@@ -96,6 +96,9 @@ describe('admin port', () => {
     expect(text).toMatch(/^rankd_request_duration_seconds_count\{api="rank"\} 3$/m);
     expect(value(after, 'rankd_table_entries', { table: 'blacklist' })).toBeGreaterThan(0);
     expect(value(after, 'rankd_table_generation', { table: 'blacklist' })).toBe(value(after, 'rankd_generation', {}));
+    // Just after a swap the replaced version may still be held too: never less than the current one.
+    expect(value(after, 'rankd_table_held_bytes', { table: 'blacklist' })).toBeGreaterThanOrEqual(value(after, 'rankd_table_bytes', { table: 'blacklist' }));
+    expect(value(after, 'rankd_table_bytes', { table: 'blacklist' })).toBeGreaterThan(0);
     expect(value(after, 'rankd_pool_threads', {})).toBe(2);
     expect(text).toMatch(/^rankd_update_duration_seconds_count\{action="UpdateGlobal",outcome="ok"\} 1$/m);
     for (const f of after) expect(f.name).toMatch(/^rankd_/);
