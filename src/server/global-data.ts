@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { loadTable } from '../../globaldb/load-table.js';
-import { imageBytes } from '../../globaldb/table-bytes.js';
+import { buffersBytes, imageBytes } from '../../globaldb/table-bytes.js';
 import type { TableImage, TableSpec } from '../../globaldb/table.js';
 import { IdleCollector } from '../pool/idle-collector.js';
 import type { GenerationPublisher } from '../pool/generation-publisher.js';
@@ -69,11 +69,9 @@ export class GlobalData {
    * its next load. At most three images' worth once the grace period passed.
    */
   heldBytes(name: string): number {
-    const live = this.states.get(name);
-    let bytes = live === undefined ? 0 : imageBytes(live.image);
-    for (const image of this.retiring) if (image.name === name) bytes += imageBytes(image);
-    for (const buffer of this.spares.get(name) ?? []) bytes += buffer.byteLength;
-    return bytes;
+    const live = this.states.get(name)?.image;
+    const images = [...this.retiring, ...(live === undefined ? [] : [live])].filter((i) => i.name === name);
+    return images.reduce((sum, i) => sum + imageBytes(i), buffersBytes(this.spares.get(name) ?? []));
   }
 
   /** Resolves once every replaced table has been let go (tests and shutdown). */

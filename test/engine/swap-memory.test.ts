@@ -44,7 +44,8 @@ function rss(): number {
 
 describe('swap memory', () => {
   it('after 20 swaps of a 1M-entry table and a GC, the table holds at most 3 versions and the process no more', async () => {
-    const tableBytes = (await rankd.control.status()).tables.find((t) => t.name === 'big_map')!.bytes;
+    const bigMap = async () => (await rankd.control.status()).tables.find((t) => t.name === 'big_map')!;
+    const tableBytes = (await bigMap()).bytes;
     expect(tableBytes).toBeGreaterThan(8 * ENTRIES);
     // Keep the pool threads busy so every thread rebinds after each swap.
     const load = async () => rankd.rank.rank({ userId: 1, candidates: [{ itemId: 5, featureIds: [1], featureValues: [1] }] });
@@ -58,7 +59,7 @@ describe('swap memory', () => {
     const before = rss();
     for (let i = 0; i < 20; i++) await swap();
     await rankd.server.global.retired();
-    const held = (await rankd.control.status()).tables.find((t) => t.name === 'big_map')!.held_bytes;
+    const held = (await bigMap()).held_bytes;
     // What the server holds for the table: the live version and at most two spares.
     expect(held).toBeLessThanOrEqual(3 * tableBytes);
     // What it let go of is really gone, once the idle pool threads have collected their
